@@ -1,0 +1,282 @@
+// The development PKI under <repo>/.dev-pki/: a CA the device and the host
+// runtime pin, a server certificate for the local checker and a client
+// certificate for mutual TLS. Created on first use and reused afterwards, so a
+// device pinned to the CA keeps working; the server certificate is reissued
+// from the same CA when it lacks a requested name or is near its end.
+// A lock file serialises processes that start at once; every file is written
+// to a temporary name and renamed into place.
+import "reflect-metadata"; // before @peculiar/x509, which needs it loaded first
+import { X509Certificate, createPrivateKey, createPublicKey, randomBytes, webcrypto } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as x509 from "@peculiar/x509";
+import { type Issued, createCa, issueLeaf } from "../lib/pki.ts";
+
+export class DevPkiError extends Error {
+  override name = "DevPkiError";
+}
+
+export const FILES = {
+  ca: "ca.pem",
+  caKey: "ca-key.pem",
+  server: "server.pem",
+  serverKey: "server-key.pem",
+  client: "client.pem",
+  clientKey: "client-key.pem",
+} as const;
+
+export interface DevPki {
+  dir: string;
+  caPath: string;
+  caKeyPath: string;
+  serverCertPath: string;
+  serverKeyPath: string;
+  clientCertPath: string;
+  clientKeyPath: string;
+  caPem: string;
+  caKeyPem: string;
+  serverCertPem: string;
+  serverKeyPem: string;
+  clientCertPem: string;
+  clientKeyPem: string;
+  /** The server certificate's subject alternative names. */
+  serverNames: string[];
+  /** What this call did, for progress output: e.g. "created the CA". Empty when all was reused. */
+  changes: string[];
+}
+
+export const DEFAULT_SERVER_NAMES = ["localhost", "127.0.0.1"];
+const CA_NAME = "espruino-tls-check development CA";
+const SERVER_NAME = "localhost";
+const CLIENT_NAME = "espruino-tls-check client";
+/** Reissue a leaf that expires within this window rather than let it lapse mid-use. */
+const RENEW_BEFORE_MS = 7 * 86_400_000;
+const LOCK_FILE = ".lock";
+const LOCK_WAIT_MS = 60_000;
+const LOCK_STALE_MS = 120_000;
+
+/** The folder holding package.json above this file. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new DevPkiError("cannot find the repository root (no package.json above scripts/checker)");
+    dir = parent;
+  }
+  return dir;
+}
+
+export function defaultPkiDir(): string {
+  return join(repoRoot(), ".dev-pki");
+}
+
+function isIp(name: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || name.includes(":");
+}
+
+/** Checks a requested SAN so that a typo fails here with a clear message, not inside certificate code. */
+export function validateSan(name: string): string {
+  const trimmed = name.trim();
+  if (isIp(trimmed)) {
+    if (trimmed.includes(":") ? !/^[0-9a-fA-F:.]+$/.test(trimmed) : trimmed.split(".").some((p) => Number(p) > 255)) {
+      throw new DevPkiError(`--san ${JSON.stringify(name)}: not a valid IP address`);
+    }
+    return trimmed;
+  }
+  if (!/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(trimmed)) {
+    throw new DevPkiError(`--san ${JSON.stringify(name)}: not a valid DNS name or IP address`);
+  }
+  return trimmed.toLowerCase();
+}
+
+function sanNames(cert: X509Certificate): string[] {
+  return (cert.subjectAltName ?? "")
+    .split(/,\s*/)
+    .map((entry) => entry.match(/^(?:DNS|IP Address):(.+)$/)?.[1])
+    .filter((n): n is string => n !== undefined);
+}
+
+function covers(cert: X509Certificate, name: string): boolean {
+  return isIp(name) ? cert.checkIP(name) !== undefined : cert.checkHost(name) !== undefined;
+}
+
+async function writeAtomic(path: string, content: string, mode: number): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeFile(temp, content, { mode });
+  await chmod(temp, mode); // the umask may have narrowed or widened it
+  await rename(temp, path);
+}
+
+async function readIfExists(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Takes the directory's lock file; returns its release. Breaks a lock whose owner is gone. */
+async function lock(dir: string): Promise<() => Promise<void>> {
+  const path = join(dir, LOCK_FILE);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await open(path, "wx", 0o600);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return async () => {
+        await unlink(path).catch(() => undefined);
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const owner = Number.parseInt((await readIfExists(path)) ?? "", 10);
+    const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if ((Number.isInteger(owner) && owner > 0 && !processAlive(owner)) || age > LOCK_STALE_MS) {
+      await unlink(path).catch(() => undefined);
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new DevPkiError(`another process holds ${path}; remove it if no checker is starting`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+  }
+}
+
+/** Loads a CA from PEM into the shape scripts/lib/pki.ts issues from. */
+async function loadCa(certPem: string, keyPem: string): Promise<Issued> {
+  const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+  const keyDer = createPrivateKey(keyPem).export({ type: "pkcs8", format: "der" });
+  const publicDer = createPublicKey(certPem).export({ type: "spki", format: "der" });
+  const privateKey = await webcrypto.subtle.importKey("pkcs8", keyDer, algorithm, true, ["sign"]);
+  const publicKey = await webcrypto.subtle.importKey("spki", publicDer, algorithm, true, ["verify"]);
+  return {
+    cert: new x509.X509Certificate(certPem),
+    keys: { privateKey, publicKey } as CryptoKeyPair,
+    certPem,
+    keyPem,
+  };
+}
+
+/** A leaf is reusable when the CA issued it, its key matches, and it is valid for a while yet. */
+function leafUsable(certPem: string | null, keyPem: string | null, ca: X509Certificate, now: number): boolean {
+  if (certPem === null || keyPem === null) return false;
+  try {
+    const cert = new X509Certificate(certPem);
+    return (
+      cert.checkIssued(ca) &&
+      cert.verify(ca.publicKey) &&
+      cert.checkPrivateKey(createPrivateKey(keyPem)) &&
+      Date.parse(cert.validFrom) <= now &&
+      Date.parse(cert.validTo) > now + RENEW_BEFORE_MS
+    );
+  } catch {
+    return false;
+  }
+}
+
+function caUsable(certPem: string, keyPem: string, now: number): boolean {
+  try {
+    const cert = new X509Certificate(certPem);
+    return cert.ca && cert.checkPrivateKey(createPrivateKey(keyPem)) && Date.parse(cert.validTo) > now + RENEW_BEFORE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes sure `dir` holds a complete development PKI whose server certificate
+ * names localhost, 127.0.0.1 and every name in `sans`, and returns it.
+ */
+export async function ensureDevPki(dir: string = defaultPkiDir(), sans: string[] = []): Promise<DevPki> {
+  const wanted = [...new Set([...DEFAULT_SERVER_NAMES, ...sans.map(validateSan)])];
+  const paths = {
+    caPath: join(dir, FILES.ca),
+    caKeyPath: join(dir, FILES.caKey),
+    serverCertPath: join(dir, FILES.server),
+    serverKeyPath: join(dir, FILES.serverKey),
+    clientCertPath: join(dir, FILES.client),
+    clientKeyPath: join(dir, FILES.clientKey),
+  };
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const release = await lock(dir);
+  try {
+    const changes: string[] = [];
+    const now = Date.now();
+    let caPem = await readIfExists(paths.caPath);
+    let caKeyPem = await readIfExists(paths.caKeyPath);
+    let ca: Issued;
+    if (caPem !== null && caKeyPem !== null && caUsable(caPem, caKeyPem, now)) {
+      try {
+        ca = await loadCa(caPem, caKeyPem);
+      } catch (error) {
+        throw new DevPkiError(`cannot use the CA in ${dir} (${(error as Error).message}); delete the folder to start over`);
+      }
+    } else {
+      if (caPem !== null) changes.push("replaced the CA, which was incomplete or expiring (re-pin devices)");
+      else changes.push("created the CA");
+      ca = await createCa({ commonName: CA_NAME, key: "rsa2048" });
+      caPem = ca.certPem;
+      caKeyPem = ca.keyPem;
+      await writeAtomic(paths.caKeyPath, caKeyPem, 0o600);
+      await writeAtomic(paths.caPath, caPem, 0o644);
+    }
+    const caCert = new X509Certificate(caPem);
+
+    let serverCertPem = await readIfExists(paths.serverCertPath);
+    let serverKeyPem = await readIfExists(paths.serverKeyPath);
+    const serverUsable = leafUsable(serverCertPem, serverKeyPem, caCert, now);
+    const current = serverUsable && serverCertPem ? new X509Certificate(serverCertPem) : null;
+    const missing = current ? wanted.filter((name) => !covers(current, name)) : wanted;
+    if (!current || missing.length > 0) {
+      // Keep the names the old certificate had, so alternating --san lists do not drop any.
+      const names = [...new Set([...wanted, ...(current ? sanNames(current) : [])])];
+      const server = await issueLeaf(ca, "server", { commonName: SERVER_NAME, names, key: "rsa2048" });
+      serverCertPem = server.certPem;
+      serverKeyPem = server.keyPem;
+      await writeAtomic(paths.serverKeyPath, serverKeyPem, 0o600);
+      await writeAtomic(paths.serverCertPath, serverCertPem, 0o644);
+      changes.push(current ? `reissued the server certificate to add ${missing.join(", ")}` : "issued the server certificate");
+    }
+
+    let clientCertPem = await readIfExists(paths.clientCertPath);
+    let clientKeyPem = await readIfExists(paths.clientKeyPath);
+    if (!leafUsable(clientCertPem, clientKeyPem, caCert, now)) {
+      const client = await issueLeaf(ca, "client", { commonName: CLIENT_NAME, key: "rsa2048" });
+      clientCertPem = client.certPem;
+      clientKeyPem = client.keyPem;
+      await writeAtomic(paths.clientKeyPath, clientKeyPem, 0o600);
+      await writeAtomic(paths.clientCertPath, clientCertPem, 0o644);
+      changes.push("issued the client certificate");
+    }
+    // Keys copied in by hand may be readable by others; they are secrets.
+    await Promise.all([paths.caKeyPath, paths.serverKeyPath, paths.clientKeyPath].map((p) => chmod(p, 0o600)));
+
+    return {
+      dir,
+      ...paths,
+      caPem,
+      caKeyPem: caKeyPem!,
+      serverCertPem: serverCertPem!,
+      serverKeyPem: serverKeyPem!,
+      clientCertPem: clientCertPem!,
+      clientKeyPem: clientKeyPem!,
+      serverNames: sanNames(new X509Certificate(serverCertPem!)),
+      changes,
+    };
+  } finally {
+    await release();
+  }
+}
