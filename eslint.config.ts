@@ -1,0 +1,39 @@
+// The repository's whole ESLint configuration (flat config; loaded through jiti on Node 20).
+//   app/      device code: typescript-eslint recommended + the Espruino subset (scripts/gate/)
+//   scripts/, test/, this file: host code on Node, typescript-eslint recommended
+
+import { defineConfig, globalIgnores } from "eslint/config";
+import tseslint from "typescript-eslint";
+import espruino, { espruinoRules } from "./scripts/gate/eslint-plugin.ts";
+
+export default defineConfig(
+  globalIgnores(["dist/", "node_modules/", ".dev-pki/", "firmware/", "coverage/"]),
+  {
+    files: ["**/*.ts"],
+    extends: [tseslint.configs.recommended],
+    rules: {
+      // `_name` marks a deliberately unused parameter or binding; an unused `catch (e)`
+      // binding is fine (Espruino's `catch {}` support is read from its source, not measured).
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
+    },
+  },
+  {
+    files: ["app/**/*.ts"],
+    plugins: { espruino },
+    rules: {
+      ...espruinoRules,
+      "@typescript-eslint/no-explicit-any": "error",
+    },
+  },
+  {
+    files: ["test/**/*.ts"],
+    rules: {
+      // Tests poke at stubs and results they have just checked.
+      "@typescript-eslint/no-non-null-assertion": "off",
+      "@typescript-eslint/no-explicit-any": "off",
+    },
+  },
+);

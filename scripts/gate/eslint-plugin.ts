@@ -1,0 +1,75 @@
+// ESLint plugin over the Espruino subset in rules.ts.
+//
+//   espruino/subset         every error-level rule (syntax, globals, regular expressions)
+//   espruino/no-use-strict  'use strict' directives (a warning: Espruino ignores them)
+//
+// The same plugin runs in eslint.config.ts for app/ and inside the bundle gate.
+
+import type { ESLint, Rule } from "eslint";
+import {
+  SUBSET_RULES,
+  SUBSET_RULE_IDS,
+  checkGlobals,
+  subsetVisitors,
+  type Finding,
+  type GlobalScope,
+  type Severity,
+  type SubsetRuleId,
+} from "./rules.ts";
+
+/** Every sub-rule is its own messageId, so callers can tell which one fired. */
+const messages = Object.fromEntries(SUBSET_RULE_IDS.map((id) => [id, "{{message}}"]));
+
+function createRule(severity: Severity, description: string): Rule.RuleModule {
+  const wanted = new Set<SubsetRuleId>(SUBSET_RULE_IDS.filter((id) => SUBSET_RULES[id].severity === severity));
+  return {
+    meta: {
+      type: "problem",
+      docs: { description },
+      messages,
+      schema: [],
+    },
+    create(context) {
+      const sourceCode = context.sourceCode;
+      const seen = new Set<string>();
+      const reporter = (finding: Finding): void => {
+        if (!wanted.has(finding.rule)) return;
+        const start = finding.index ?? finding.node.range?.[0] ?? -1;
+        const key = `${finding.rule}@${start}:${finding.message}`;
+        if (seen.has(key)) return; // a node can be visited twice (shorthand properties)
+        seen.add(key);
+        const data = { message: finding.message };
+        if (finding.index !== undefined) {
+          const loc = sourceCode.getLocFromIndex(finding.index);
+          context.report({ loc: { start: loc, end: loc }, messageId: finding.rule, data });
+        } else {
+          context.report({ node: finding.node as Rule.Node, messageId: finding.rule, data });
+        }
+      };
+      const visitors = subsetVisitors(reporter) as Rule.RuleListener;
+      return {
+        ...visitors,
+        "Program:exit"() {
+          const globalScope = sourceCode.scopeManager.globalScope;
+          if (globalScope) checkGlobals(globalScope as unknown as GlobalScope, reporter);
+        },
+      };
+    },
+  };
+}
+
+const plugin = {
+  meta: { name: "espruino-subset", version: "1.0.0" },
+  rules: {
+    subset: createRule("error", "Keep code inside the JavaScript subset that Espruino runs"),
+    "no-use-strict": createRule("warning", "'use strict' is ignored by Espruino"),
+  },
+} satisfies ESLint.Plugin;
+
+/** Rule settings for the plugin registered as `espruino`: the subset as errors, 'use strict' as a warning. */
+export const espruinoRules = {
+  "espruino/subset": "error",
+  "espruino/no-use-strict": "warn",
+} as const;
+
+export default plugin;

@@ -1,0 +1,235 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import * as esbuild from "esbuild";
+import { checkBundle, formatProblems, type Problem } from "../../scripts/gate/gate.ts";
+import { ALLOWED_JS, FORBIDDEN_CASES } from "./cases.ts";
+
+function describeProblems(problems: Problem[]): string {
+  return problems.map((p) => `${p.line}:${p.column} [${p.rule}] ${p.message}`).join("\n") || "(none)";
+}
+
+describe("gate: checkBundle", () => {
+  describe("rejects every construct outside the subset", () => {
+    for (const item of FORBIDDEN_CASES) {
+      it(item.name, () => {
+        const problems = checkBundle(item.code);
+        assert.equal(problems.length, 1, `expected one problem, got:\n${describeProblems(problems)}`);
+        const [problem] = problems;
+        assert.equal(problem.rule, item.rule);
+        assert.equal(problem.severity, "error");
+        assert.equal(problem.line, item.line);
+        if (item.column !== undefined) assert.equal(problem.column, item.column);
+        assert.match(problem.message, item.message);
+      });
+    }
+  });
+
+  it("accepts everything in the facts file's Works list", () => {
+    const problems = checkBundle(ALLOWED_JS);
+    assert.deepEqual(problems, [], describeProblems(problems));
+  });
+
+  it("accepts a local variable, parameter or class named like an absent global", () => {
+    const code = [
+      "function a(Set) { return new Set(); }",
+      "function b() { var Map = function () {}; return new Map(); }",
+      "function c() { class Symbol {} return new Symbol(); }",
+      "var WeakMap = {}; WeakMap.x = 1;", // a global the program defines itself
+    ].join("\n");
+    assert.deepEqual(checkBundle(code), []);
+  });
+
+  it("accepts `typeof Map` as a feature test but rejects a use next to it", () => {
+    const code = 'var m = typeof Map === "function" ? new Map() : {};';
+    const problems = checkBundle(code);
+    assert.deepEqual(
+      problems.map((p) => [p.rule, p.column]),
+      [["absent-global", code.lastIndexOf("Map") + 1]],
+    );
+  });
+
+  it("accepts Array.isArray and Number constants Espruino has, rejects the absent member", () => {
+    const problems = checkBundle("var a = Array.isArray(x) && Number.MAX_VALUE > 1;\nvar b = Array.from(x);");
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.message.split(":")[0]]),
+      [[2, "Array.from is not available on Espruino"]],
+    );
+  });
+
+  it("reports a property named like a keyword only when it names a variable", () => {
+    const problems = checkBundle("var o = { of: 1 };\nvar x = o.of;\nfunction f(of) { return of; }");
+    assert.deepEqual(
+      problems.map((p) => [p.rule, p.line, p.column]),
+      [
+        ["reserved-identifier", 3, 12],
+        ["reserved-identifier", 3, 25],
+      ],
+    );
+  });
+
+  it("flags 'use strict' as a warning, in the script and in functions", () => {
+    const problems = checkBundle('"use strict";\nfunction f() {\n  "use strict";\n  return 1;\n}');
+    assert.deepEqual(
+      problems.map((p) => [p.rule, p.severity, p.line]),
+      [
+        ["use-strict", "warning", 1],
+        ["use-strict", "warning", 3],
+      ],
+    );
+    assert.match(problems[0].message, /^'use strict' is ignored by Espruino/);
+  });
+
+  it("reports several problems in source order", () => {
+    const problems = checkBundle("var x = a ** 2;\nvar { y } = o;\nvar z = [...w];");
+    assert.deepEqual(
+      problems.map((p) => p.rule),
+      ["exponent", "destructuring", "spread"],
+    );
+  });
+
+  it("reports a bundle that does not parse as a script", () => {
+    const problems = checkBundle("var x = ;\n");
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].rule, "parse");
+    assert.equal(problems[0].severity, "error");
+    assert.match(problems[0].message, /^the bundle is not valid JavaScript: /);
+  });
+
+  it("cannot be switched off by a comment in the bundle", () => {
+    const problems = checkBundle("/* eslint-disable */\nvar { a } = o; // eslint-disable-line\n");
+    assert.deepEqual(
+      problems.map((p) => p.rule),
+      ["destructuring"],
+    );
+  });
+
+  it("points inside a minified line at the offending regular expression feature", () => {
+    const code = `var a=1;${"x=1;".repeat(500)}var r=/\\r?\\n/;`;
+    const problems = checkBundle(code);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].line, 1);
+    assert.equal(problems[0].column, code.indexOf("?") + 1);
+  });
+});
+
+describe("gate: formatProblems", () => {
+  it("writes bundle position, source position and message", () => {
+    const problems: Problem[] = [
+      {
+        line: 1,
+        column: 2345,
+        rule: "destructuring",
+        severity: "error",
+        message: "destructuring is not supported by Espruino: x",
+        source: { file: "app/check.ts", line: 40, column: 7 },
+      },
+      { line: 2, column: 1, rule: "use-strict", severity: "warning", message: "'use strict' is ignored" },
+    ];
+    assert.equal(
+      formatProblems(problems, "dist/app.js"),
+      "dist/app.js:1:2345 (app/check.ts:40:7): destructuring is not supported by Espruino: x\n" +
+        "dist/app.js:2:1: warning: 'use strict' is ignored",
+    );
+  });
+});
+
+describe("gate: esbuild bundles", function () {
+  this.timeout(30000);
+  let dir: string;
+
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "gate-"));
+    mkdirSync(path.join(dir, "app"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function build(files: Record<string, string>, entry: string): Promise<{ code: string; map: string }> {
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    const result = await esbuild.build({
+      entryPoints: [path.join(dir, entry)],
+      bundle: true,
+      format: "iife",
+      target: "es2019",
+      minify: true,
+      sourcemap: "external",
+      outfile: path.join(dir, "dist", "app.js"),
+      write: false,
+      logLevel: "silent",
+    });
+    const code = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
+    const map = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
+    return { code, map };
+  }
+
+  it("maps a problem in a minified bundle back to the original file and line", async () => {
+    const { code, map } = await build(
+      {
+        "app/main.ts": 'import { pick } from "./util.ts";\nconsole.log(pick({ a: 1, b: 2 }));\n',
+        "app/util.ts": [
+          "// Helpers.",
+          "export function pick(o: { a: number; b: number }): number {",
+          "  const total = o.a + o.b;",
+          "  const { a } = o;",
+          "  return a * total;",
+          "}",
+          "",
+        ].join("\n"),
+      },
+      "app/main.ts",
+    );
+    const problems = checkBundle(code, { filename: path.join(dir, "dist", "app.js"), sourceMap: map, cwd: dir });
+    assert.equal(problems.length, 1, describeProblems(problems));
+    const [problem] = problems;
+    assert.equal(problem.rule, "destructuring");
+    assert.equal(problem.line, 1);
+    assert.deepEqual(problem.source && [problem.source.file, problem.source.line], ["app/util.ts", 4]);
+    assert.match(
+      formatProblems(problems, "dist/app.js"),
+      /^dist\/app\.js:1:\d+ \(app\/util\.ts:4:\d+\): destructuring is not supported by Espruino: /,
+    );
+  });
+
+  it("passes esbuild's minified es2019 output of code inside the subset", async () => {
+    const { code } = await build(
+      {
+        "app/sample.ts": [
+          "interface Item { name: string; size?: number }",
+          "class Counter {",
+          "  private total = 0;",
+          "  static created = 0;",
+          "  constructor(private readonly label: string) { Counter.created++; }",
+          "  add(item: Item): this { this.total += item.size ?? 1; return this; }",
+          "  get summary(): string { return `${this.label}: ${this.total}`; }",
+          "}",
+          "class Named extends Counter { describe(): string { return 'named ' + this.summary; } }",
+          "const items: Item[] = [{ name: 'a', size: 2 }, { name: 'b' }];",
+          "const counter = new Named('items');",
+          "for (const item of items) counter.add(item);",
+          "const sizes = items.map((item) => item.size ?? 0).filter((n) => n > 0);",
+          "const byName: { [k: string]: Item } = {};",
+          "items.forEach((item) => { byName[item.name] = item; });",
+          "const label = items.length > 1 ? `${items.length} items` : 'one item';",
+          "let attempts = 0;",
+          "attempts ||= 3;",
+          "Promise.resolve(sizes).then((list) => console.log(label, list.length, counter.describe(), attempts));",
+          "",
+        ].join("\n"),
+      },
+      "app/sample.ts",
+    );
+    const problems = checkBundle(code);
+    assert.deepEqual(problems, [], `${describeProblems(problems)}\n---\n${code}`);
+  });
+
+  it("rejects what esbuild passes through unchanged at es2019 (async, destructuring)", async () => {
+    const { code } = await build(
+      { "app/async.ts": "export async function f(o: { a: number }) { const { a } = o; return a; }\nf({ a: 1 });\n" },
+      "app/async.ts",
+    );
+    const rules = checkBundle(code).map((p) => p.rule);
+    assert.ok(rules.includes("async"), rules.join());
+    assert.ok(rules.includes("destructuring"), rules.join());
+  });
+});
