@@ -9,6 +9,7 @@ import tls from "node:tls";
 import { fileURLToPath } from "node:url";
 import { type Issued, createCa, issueCa, issueLeaf, selfSignedLeaf } from "../scripts/lib/pki.ts";
 import { defaultOutPath, describeConnectError, loadTrustStore, main, parseTarget } from "../scripts/fetch-ca.ts";
+import { startChecker } from "../scripts/checker/server.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const DAY = 86_400_000;
@@ -228,6 +229,19 @@ describe("fetch-ca", function () {
     assert.equal(picked.code, 0, picked.stderr);
     assert.match(picked.stderr, /warning: "self.test" is a self-signed server certificate, not a CA: pinning it works until the server renews it/);
     assert.equal(fingerprintOf(out), fingerprint(selfSigned));
+  });
+
+  it("pins the local checker's CA (OpenSSL completes its chain with the CA)", async () => {
+    const checkerLeaf = await issueLeaf(root, "server", { commonName: "localhost", names: ["localhost", "127.0.0.1"] });
+    const checker = await startChecker({ pki: { caPem: root.certPem, serverCertPem: checkerLeaf.certPem, serverKeyPem: checkerLeaf.keyPem } });
+    closers.push(() => checker.close());
+    const out = path.join(tmp, "checker.pem");
+    const result = await run([checker.url, "--out", out, "--trust-store", path.join(tmp, "no-store")]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /The server sent 2 certificates:/);
+    assert.match(result.stdout, /Trust anchor: the root the server sent, certificate \[1\]/);
+    assert.equal(fingerprintOf(out), fingerprint(root));
+    assert.ok(result.stdout.includes(`npm start -- --url https://127.0.0.1:${checker.port}/... --ca ${out}`));
   });
 
   it("refuses a picked end-entity certificate that a CA issued", async () => {
