@@ -1,0 +1,154 @@
+import assert from "node:assert/strict";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ESLint, Linter } from "eslint";
+import tseslint from "typescript-eslint";
+import espruino, { espruinoRules } from "../../scripts/gate/eslint-plugin.ts";
+import { ALLOWED_JS, FORBIDDEN_CASES } from "./cases.ts";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Lints TypeScript source the way app/ is linted: typescript-eslint's parser, ES module. */
+function lintTs(code: string): Linter.LintMessage[] {
+  const linter = new Linter({ configType: "flat" });
+  return linter.verify(
+    code,
+    [
+      {
+        files: ["**/*.ts"],
+        languageOptions: { parser: tseslint.parser, sourceType: "module" },
+        plugins: { espruino },
+        rules: espruinoRules,
+      },
+    ],
+    { filename: "app/sample.ts" },
+  );
+}
+
+function describeMessages(messages: Linter.LintMessage[]): string {
+  return messages.map((m) => `${m.line}:${m.column} [${m.ruleId}/${m.messageId}] ${m.message}`).join("\n") || "(none)";
+}
+
+describe("eslint plugin: espruino/subset on TypeScript source", () => {
+  describe("flags every construct outside the subset", () => {
+    for (const item of FORBIDDEN_CASES) {
+      it(item.name, () => {
+        const messages = lintTs(item.code);
+        assert.equal(messages.length, 1, `expected one message, got:\n${describeMessages(messages)}`);
+        const [message] = messages;
+        assert.equal(message.ruleId, "espruino/subset");
+        assert.equal(message.severity, 2);
+        assert.equal(message.messageId, item.rule);
+        assert.equal(message.line, item.line);
+        if (item.column !== undefined) assert.equal(message.column, item.column);
+        assert.match(message.message, item.message);
+      });
+    }
+  });
+
+  describe("flags TypeScript-shaped uses", () => {
+    const cases: Array<[string, string, string, number]> = [
+      ["typed parameter destructuring", "export function f({ a }: { a: number }): number {\n  return a;\n}", "destructuring", 1],
+      ["parameter property with a default", "class A {\n  constructor(private x: number = 1) {}\n}", "default-parameter", 2],
+      ["typed rest parameter", "export function f(...rest: string[]): number {\n  return rest.length;\n}", "rest-parameter", 1],
+      ["top-level await", "declare function run(): Promise<void>;\nawait run();", "async", 2],
+      ["for await", "for await (const x of list) {\n  use(x);\n}", "async", 1],
+      ["generic Map", "const m = new Map<string, number>();", "absent-global", 1],
+      ["Error subclass with a field", 'export class Failure extends Error {\n  code = "X";\n}', "error-subclass", 1],
+      ["optional chain after a non-null assertion", "const n = o!.a?.b;", "optional-chaining", 1],
+      ["satisfies with a spread", "const c = { ...base } satisfies object;", "spread", 1],
+    ];
+    for (const [name, code, rule, line] of cases) {
+      it(name, () => {
+        const messages = lintTs(code);
+        assert.deepEqual(
+          messages.map((m) => [m.messageId, m.line]),
+          [[rule, line]],
+          describeMessages(messages),
+        );
+      });
+    }
+  });
+
+  it("accepts everything in the facts file's Works list", () => {
+    const messages = lintTs(ALLOWED_JS);
+    assert.deepEqual(messages, [], describeMessages(messages));
+  });
+
+  it("ignores what only the type checker sees: types, declarations, overloads", () => {
+    const code = [
+      "interface Options { url: string; retries?: number }",
+      "type Handler = (...args: unknown[]) => void;",
+      "declare function external({ a }: { a: number }, ...rest: string[]): void;",
+      "declare const cache: Map<string, string>;",
+      "let store: Map<string, Set<number>> | undefined;",
+      "let ctor: typeof WeakMap | undefined;",
+      "export enum Level { Low = 1, High = 2 }",
+      "export abstract class Shape {",
+      "  abstract area(): number;",
+      "  private label: string;",
+      "  declare readonly kind: string;",
+      "  constructor(private readonly options: Options) {",
+      "    this.label = options.url;",
+      "  }",
+      "  get url(): string { return this.options.url + this.label; }",
+      "  static create(url: string): Options { return { url }; }",
+      "}",
+      "export function overload(a: string): string;",
+      "export function overload(a: number): number;",
+      "export function overload(a: unknown): unknown { return a; }",
+      "export function first<T>(list: T[]): T | undefined { return list.find((x) => x !== undefined); }",
+      "const value: unknown = 1;",
+      "export const n = (value as number) + (store ? 1 : 0) + (ctor ? 1 : 0);",
+      "export const h: Handler = () => undefined;",
+      "export const retries = (cache.size as number) ?? 1;",
+    ].join("\n");
+    const messages = lintTs(code);
+    assert.deepEqual(messages, [], describeMessages(messages));
+  });
+
+  it("warns about 'use strict' under espruino/no-use-strict", () => {
+    const messages = lintTs('"use strict";\nexport const x = 1;');
+    assert.deepEqual(
+      messages.map((m) => [m.ruleId, m.severity, m.line]),
+      [["espruino/no-use-strict", 1, 1]],
+    );
+  });
+});
+
+describe("eslint plugin: the repository configuration (eslint.config.ts)", function () {
+  this.timeout(60000);
+  let eslint: ESLint;
+
+  before(() => {
+    eslint = new ESLint({ cwd: repoRoot });
+  });
+
+  async function lint(relativePath: string, code: string): Promise<Linter.LintMessage[]> {
+    const [result] = await eslint.lintText(code, { filePath: path.join(repoRoot, relativePath) });
+    return result.messages;
+  }
+
+  it("applies the subset and no-explicit-any to app/", async () => {
+    const messages = await lint("app/__gate_probe__.ts", "export function f(o: any): number {\n  const { a } = o;\n  return a;\n}\n");
+    assert.deepEqual(
+      messages.map((m) => [m.ruleId, m.line]),
+      [
+        ["@typescript-eslint/no-explicit-any", 1],
+        ["espruino/subset", 2],
+      ],
+    );
+  });
+
+  it("leaves host code in scripts/ and test/ free to use modern JavaScript", async () => {
+    const code = "export async function f(o: { a?: { b: number } }): Promise<number> {\n  const { a } = o;\n  return new Map([[1, a?.b ?? 0]]).size;\n}\n";
+    assert.deepEqual(await lint("scripts/__gate_probe__.ts", code), []);
+    assert.deepEqual(await lint("test/__gate_probe__.test.ts", code), []);
+  });
+
+  it("ignores build output and firmware", async () => {
+    assert.equal(await eslint.isPathIgnored(path.join(repoRoot, "dist/app.js")), true);
+    assert.equal(await eslint.isPathIgnored(path.join(repoRoot, "firmware/tls/hooks.c")), true);
+    assert.equal(await eslint.isPathIgnored(path.join(repoRoot, ".dev-pki/ca.pem")), true);
+  });
+});
