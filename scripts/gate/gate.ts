@@ -80,7 +80,8 @@ function mapToSources(problems: Problem[], options: CheckOptions): void {
 
 /** Source paths in a map are relative to the map's folder; show them relative to the working folder. */
 function sourceFile(source: string, bundleDir: string | undefined, cwd: string): string {
-  if (bundleDir === undefined || /^[a-z]+:/i.test(source)) return source;
+  // A URL or an esbuild plugin namespace ("app-config:app-config") is not a path.
+  if (bundleDir === undefined || /^[a-z][a-z0-9+.-]*:/i.test(source)) return source;
   return path.relative(cwd, path.resolve(bundleDir, source)).split(path.sep).join("/");
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as esbuild from "esbuild";
+import { SourceMapGenerator } from "source-map-js";
 import { checkBundle, formatProblems, type Problem } from "../../scripts/gate/gate.ts";
 import { ALLOWED_JS, FORBIDDEN_CASES } from "./cases.ts";
 
@@ -111,6 +112,40 @@ describe("gate: checkBundle", () => {
     assert.equal(problems.length, 1);
     assert.equal(problems[0].line, 1);
     assert.equal(problems[0].column, code.indexOf("?") + 1);
+  });
+});
+
+describe("gate: source maps", () => {
+  function mapOf(mappings: Array<[number, number, string, number, number]>): string {
+    const generator = new SourceMapGenerator({ file: "app.js" });
+    for (const [line, column, source, originalLine, originalColumn] of mappings) {
+      generator.addMapping({ generated: { line, column }, source, original: { line: originalLine, column: originalColumn } });
+    }
+    return generator.toString();
+  }
+  const code = "var a = 1;\nvar { b } = o;\nvar c = 2 ** 3;\n";
+
+  it("resolves sources against the bundle's folder and shows them from cwd", () => {
+    const map = mapOf([
+      [2, 0, "../app/x.ts", 10, 2],
+      [3, 0, "app-config:app-config", 1, 0],
+    ]);
+    const problems = checkBundle(code, { filename: "dist/app.js", sourceMap: map, cwd: "/repo" });
+    assert.deepEqual(
+      problems.map((p) => p.source),
+      [
+        { file: "app/x.ts", line: 10, column: 3 },
+        { file: "app-config:app-config", line: 1, column: 1 },
+      ],
+    );
+  });
+
+  it("leaves sources as the map names them without a filename, and unmapped code without source", () => {
+    const map = mapOf([[2, 0, "../app/x.ts", 10, 2]]);
+    const problems = checkBundle("var a = 1;\nvar { b } = o;\n", { sourceMap: map });
+    assert.deepEqual(problems[0].source, { file: "../app/x.ts", line: 10, column: 3 });
+    const unmapped = checkBundle("var { b } = o;\n", { sourceMap: mapOf([[5, 0, "x.ts", 1, 0]]) });
+    assert.equal(unmapped[0].source, undefined);
   });
 });
 
