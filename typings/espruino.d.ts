@@ -7,15 +7,19 @@
 // globals.d.ts so that Node-side code (the host runtime, tests) can implement
 // these interfaces without also seeing Espruino's `require`.
 
-/** `url.parse(...)` result: Espruino fills these fields (no `hostname`). */
+/**
+ * `url.parse(...)` result. Espruino fills these fields (there is no
+ * `hostname`); `protocol` ("https:") is absent when the URL has no "//", and
+ * `port` is null when the URL names none.
+ */
 export interface ParsedUrl {
-  protocol: string;
+  protocol?: string;
   method: string;
   host: string;
   path: string;
   pathname: string;
   search: string | null;
-  port: number | undefined;
+  port: number | null;
   query: string | null;
 }
 
@@ -39,7 +43,14 @@ export interface SocketError {
 
 export interface Socket {
   write(data: string): boolean;
+  /** Closes once pending data is sent: never, while a handshake that will not finish holds the request. */
   end(data?: string): void;
+  /**
+   * Espruino's internal "close now" flag (HTTP_NAME_CLOSENOW in socketserver.c):
+   * set, the socket closes at the next idle loop whatever is pending. The only
+   * way to drop a connection whose handshake never completes (measured on 2v29).
+   */
+  clsNow?: boolean;
   on(event: "data", listener: (data: string) => void): void;
   on(event: "end", listener: () => void): void;
   on(event: "close", listener: (hadError: boolean) => void): void;

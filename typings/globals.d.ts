@@ -1,5 +1,5 @@
 // Espruino's globals, for code that runs on the interpreter (app/).
-import type { EspruinoE, EspruinoModules, EspruinoProcess, TimerId, UrlModule } from "./espruino";
+import type { EspruinoE, EspruinoModules, EspruinoProcess, TimerId, UrlModule } from "./espruino.d.ts";
 
 declare global {
   /** Built-in modules; unknown names throw `Module X not found`. */

@@ -1,0 +1,65 @@
+// The Platform over Espruino's globals. On the device these are the real
+// globals (see index.ts); the host runtime and the unit tests supply their own.
+import type { EspruinoModules, EspruinoProcess, ParsedUrl } from "../typings/espruino.d.ts";
+import type { Platform, Timer } from "./platform.ts";
+
+export interface EspruinoGlobals {
+  require<N extends keyof EspruinoModules>(name: N): EspruinoModules[N];
+  process: EspruinoProcess;
+  url: { parse(url: string): ParsedUrl };
+  atob(base64: string): string;
+  setTimeout(callback: () => void, ms: number): Timer;
+  clearTimeout(timer: Timer): void;
+  log(line: string): void;
+  now(): number;
+}
+
+/** The message of anything thrown (Espruino's errors carry `message`), else its text. */
+export function errorText(error: unknown): string {
+  const message = error && (error as { message?: unknown }).message;
+  return typeof message === "string" ? message : String(error);
+}
+
+export function espruinoPlatform(g: EspruinoGlobals): Platform {
+  let peak: number | null = null;
+  let uncaught: ((error: unknown) => void) | null = null;
+  let listening = false;
+
+  function load<N extends keyof EspruinoModules>(name: N): EspruinoModules[N] | string {
+    try {
+      return g.require(name);
+    } catch (e) {
+      return errorText(e);
+    }
+  }
+
+  return {
+    now: g.now,
+    setTimeout: g.setTimeout,
+    clearTimeout: g.clearTimeout,
+    print: g.log,
+    tls: () => load("tls"),
+    wifi: () => {
+      const wifi = load("Wifi");
+      return typeof wifi === "string" ? null : wifi;
+    },
+    parseUrl: (text) => g.url.parse(text),
+    decode: g.atob,
+    version: () => g.process.env.VERSION,
+    sampleMemory: () => {
+      const usage = g.process.memory().usage;
+      if (peak === null || usage > peak) peak = usage;
+    },
+    memoryPeak: () => peak,
+    onUncaught: (handler) => {
+      uncaught = handler;
+      if (listening) return;
+      listening = true;
+      // One listener for the program's lifetime; errors with nobody waiting are still shown.
+      g.process.on("uncaughtException", (error) => {
+        if (uncaught) uncaught(error);
+        else g.log("Uncaught " + errorText(error));
+      });
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// The check's result -> the RESULT object, its human rendering, and the one
+// machine-readable `RESULT {json}` line (pure).
+import type { Failure } from "./failure.ts";
+import type { TlsReport } from "./howsmyssl.ts";
+
+export interface CheckResult {
+  url: string;
+  firmware: string;
+  ms: number;
+  memPeak: number | null;
+  /** Set on success (when `failure` is null). */
+  report: TlsReport | null;
+  /** true: the firmware refused a decoy CA; false: it accepted it, or no CA is pinned; null: not probed. */
+  certVerified: boolean | null;
+  /** Set on failure. */
+  failure: Failure | null;
+}
+
+type ResultObject = { [key: string]: unknown };
+
+/** The RESULT object: ok, url, then the outcome, then timing and memory. */
+export function resultObject(result: CheckResult): ResultObject {
+  const failed = result.failure;
+  const out: ResultObject = { ok: !failed, url: result.url };
+  if (failed) {
+    out.error = failed.code;
+    out.detail = failed.detail;
+    out.hint = failed.hint;
+  } else {
+    Object.assign(out, result.report);
+    out.cert_verified = result.certVerified;
+  }
+  out.ms = result.ms;
+  out.mem_peak = result.memPeak;
+  out.firmware = result.firmware;
+  return out;
+}
+
+export function resultLine(result: CheckResult): string {
+  return "RESULT " + JSON.stringify(resultObject(result));
+}
+
+/** One "  key: value" line per RESULT field, and a warning when the server went unauthenticated. */
+export function reportLines(result: CheckResult): string[] {
+  const out = resultObject(result);
+  const lines = [""];
+  for (const key of Object.keys(out)) {
+    const value = out[key];
+    lines.push("  " + key + ": " + (Array.isArray(value) ? value.join(", ") : value && typeof value === "object" ? JSON.stringify(value) : value));
+  }
+  if (out.cert_verified === false) lines.push("WARNING: server NOT authenticated (see firmware/)");
+  return lines;
+}
+
+/** Keeps only printable ASCII, so server bytes cannot garble the terminal or the RESULT line. */
+export function printable(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out += c > 31 && c < 127 ? text.charAt(i) : "?";
+  }
+  return out;
+}
+
+/** Replaces every occurrence of each secret (Wi-Fi password, private key) with ***. */
+export function redact(text: string, secrets: string[]): string {
+  for (const secret of secrets) {
+    if (secret) text = text.split(secret).join("***");
+  }
+  return text;
+}

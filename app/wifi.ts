@@ -1,0 +1,53 @@
+// Joining Wi-Fi with a timeout and bounded retries. The build leaves this
+// module out of bundles that configure no network (see "app-wifi" in
+// scripts/lib/bundle.ts).
+import type { WifiModule } from "../typings/espruino.d.ts";
+import type { AppConfig } from "./config.ts";
+import { Failure, failure } from "./failure.ts";
+import type { Platform } from "./platform.ts";
+
+export function joinWifi(p: Platform, wifi: WifiModule, config: AppConfig, log: (line: string) => void, done: (failed: Failure | null) => void): void {
+  const settings = config.wifi!;
+  const name = '"' + settings.ssid + '"';
+  let attempt = 0;
+
+  function tryOnce(): void {
+    attempt++;
+    log("Wi-Fi: joining " + name + ", try " + attempt);
+    let finished = false;
+    const timer = p.setTimeout(() => {
+      finished = true;
+      try {
+        wifi.disconnect();
+      } catch (e) {
+        // not connected: nothing to undo
+      }
+      next("timeout");
+    }, config.wifiTimeoutMs);
+    function answer(err: string | null): void {
+      if (finished) return;
+      finished = true;
+      p.clearTimeout(timer);
+      if (!err) {
+        log("Wi-Fi: joined, IP " + wifi.getIP().ip);
+        done(null);
+      } else if (/password/i.test(err)) {
+        done(failure("WIFI", err, "Check the Wi-Fi password."));
+      } else {
+        next(err);
+      }
+    }
+    try {
+      wifi.connect(settings.ssid, { password: settings.password }, answer);
+    } catch (e) {
+      answer(String(e));
+    }
+  }
+
+  function next(reason: string): void {
+    if (attempt < config.wifiAttempts) tryOnce();
+    else done(failure("WIFI", "cannot join " + name + ": " + reason));
+  }
+
+  tryOnce();
+}

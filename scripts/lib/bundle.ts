@@ -1,0 +1,90 @@
+// Bundles app/ into one script for the Espruino interpreter, with the
+// configuration embedded as a module ("app-config").
+import * as esbuild from "esbuild";
+import path from "node:path";
+import type { AppConfig } from "../../app/config.ts";
+import { checkBundle, type Problem } from "../gate/gate.ts";
+import { REPO_ROOT } from "./paths.ts";
+
+export interface Bundle {
+  /** The script to upload. */
+  code: string;
+  /** Its source map (JSON), for pointing gate problems at app/ sources. */
+  map: string;
+  bytes: number;
+  /** What the subset gate found; a bundle with an "error" problem must not reach a board. */
+  problems: Problem[];
+}
+
+/** The size the default bundle (one pinned root CA, no Wi-Fi) stays within. */
+export const SIZE_BUDGET = 10 * 1024;
+
+/** True when the gate found something that would break on the interpreter. */
+export function rejected(bundle: Bundle): boolean {
+  return bundle.problems.some((problem) => problem.severity === "error");
+}
+
+/**
+ * esbuild leaves the free `require` alone only in CommonJS output; other
+ * formats swap it for a shim built on Proxy, which Espruino lacks. So the
+ * bundle is built as CommonJS and wrapped here in a function scope, so that
+ * minified names cannot overwrite Espruino globals such as `E`.
+ */
+const PREFIX = "(function(){";
+/**
+ * Property names of the app's own objects that the minifier may shorten.
+ * Never an Espruino API name (on, write, end, code, message, memory, ...),
+ * a howsmyssl JSON key or a RESULT key (url, ms, firmware, ...): those must
+ * reach the interpreter and the output unchanged. The bundle tests run the
+ * mangled bundle end to end.
+ */
+export const MANGLED_PROPERTIES =
+  /^(sampleMemory|memoryPeak|onUncaught|parseUrl|decode|version|socketError|uncaught|thrown|received|problem|response|finish|certVerified|memPeak|report|failure|deadlineMs|bodyCap|wifiTimeoutMs|wifiAttempts|ntpServer|builtAt|probe)$/;
+const SUFFIX = "})();\n";
+
+export async function buildBundle(config: AppConfig): Promise<Bundle> {
+  const result = await esbuild.build({
+    entryPoints: [path.join(REPO_ROOT, "app", "index.ts")],
+    bundle: true,
+    write: false,
+    minify: true,
+    format: "cjs",
+    platform: "neutral",
+    // Espruino has ES5 plus the pieces listed in ../shared/espruino-facts.md;
+    // the gate checks what esbuild emits.
+    target: "es2019",
+    // Not in Espruino's subset: make esbuild lower them instead of emitting them.
+    supported: { "optional-catch-binding": false, "logical-assignment": false },
+    // Espruino ignores "use strict"; do not spend bytes on it.
+    tsconfigRaw: { compilerOptions: { alwaysStrict: false, useDefineForClassFields: false } },
+    charset: "ascii",
+    legalComments: "none",
+    sourcemap: "external",
+    outfile: path.join(REPO_ROOT, "dist", "app.js"),
+    logLevel: "silent",
+    mangleProps: MANGLED_PROPERTIES,
+    banner: { js: PREFIX },
+    footer: { js: SUFFIX },
+    plugins: [
+      {
+        name: "app-config",
+        setup(build) {
+          build.onResolve({ filter: /^app-wifi$/ }, () =>
+            config.wifi ? { path: path.join(REPO_ROOT, "app", "wifi.ts") } : { path: "app-wifi", namespace: "app-config" },
+          );
+          build.onResolve({ filter: /^app-config$/ }, () => ({ path: "app-config", namespace: "app-config" }));
+          build.onLoad({ filter: /^app-wifi$/, namespace: "app-config" }, () => ({ contents: "export const joinWifi = null", loader: "js" }));
+          build.onLoad({ filter: /^app-config$/, namespace: "app-config" }, () => ({
+            // Unquoted keys, so that mangled config names match their uses.
+            contents: "export default {" + Object.entries(config).map(([key, value]) => key + ":" + JSON.stringify(value)).join(",") + "}",
+            loader: "js",
+          }));
+        },
+      },
+    ],
+  });
+  const code = result.outputFiles.find((file) => file.path.endsWith(".js"))!.text;
+  const map = result.outputFiles.find((file) => file.path.endsWith(".map"))!.text;
+  const problems = checkBundle(code, { filename: path.join(REPO_ROOT, "dist", "app.js"), sourceMap: map, cwd: REPO_ROOT });
+  return { code, map, bytes: Buffer.byteLength(code), problems };
+}

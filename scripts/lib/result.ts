@@ -1,0 +1,73 @@
+// The device's `RESULT {json}` line on the host: finding it in output,
+// explaining the rating, and the exit code every runner (start, upload) uses.
+
+export type Rating = "Probably Okay" | "Improvable" | "Bad";
+export type FailOn = "improvable" | "bad";
+
+/** The RESULT object as the app writes it (app/report.ts). */
+export interface CheckResultJson {
+  ok: boolean;
+  url: string;
+  error?: string;
+  detail?: string;
+  hint?: string;
+  tls_version?: string;
+  rating?: string;
+  cert_verified?: boolean | null;
+  ephemeral_keys_supported?: boolean;
+  tls_compression_supported?: boolean;
+  post_quantum_key_agreement?: boolean;
+  insecure_cipher_suites?: Record<string, string[]>;
+  ms?: number;
+  mem_peak?: number | null;
+  [key: string]: unknown;
+}
+
+export const EXIT = { OK: 0, USAGE: 1, CHECK_FAILED: 2, RATING: 3 } as const;
+
+const RATING_ORDER: Record<string, number> = { "Probably Okay": 0, Improvable: 1, Bad: 2 };
+
+/** The RESULT object in one line of output, or null when the line is not one. */
+export function parseResultLine(line: string): CheckResultJson | null {
+  const at = line.indexOf("RESULT {");
+  if (at < 0) return null;
+  try {
+    const value = JSON.parse(line.slice(at + 7).trim()) as unknown;
+    if (!value || typeof value !== "object" || typeof (value as CheckResultJson).ok !== "boolean") return null;
+    return value as CheckResultJson;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * 0: the check completed; 2: it failed (or never said); 3: it completed but
+ * the rating is `failOn` or worse.
+ */
+export function exitCodeFor(result: CheckResultJson | null, failOn?: FailOn): number {
+  if (!result || !result.ok) return EXIT.CHECK_FAILED;
+  if (failOn) {
+    const threshold = failOn === "bad" ? 2 : 1;
+    const rank = RATING_ORDER[result.rating ?? ""] ?? 2;
+    if (rank >= threshold) return EXIT.RATING;
+  }
+  return EXIT.OK;
+}
+
+/** Why howsmyssl rated the client as it did, from the RESULT fields (its rules, 2026). */
+export function ratingReasons(result: CheckResultJson): string[] {
+  const reasons: string[] = [];
+  const insecure = Object.keys(result.insecure_cipher_suites ?? {});
+  if (insecure.length) reasons.push(`insecure cipher suites offered: ${insecure.join(", ")}`);
+  if (result.tls_compression_supported) reasons.push("TLS compression is offered (CRIME)");
+  if (result.unknown_cipher_suite_supported) reasons.push("an unknown cipher suite is offered");
+  if (result.beast_vuln) reasons.push("vulnerable to BEAST");
+  if (result.ephemeral_keys_supported === false) reasons.push("no ephemeral (forward-secret) key exchange");
+  if (result.tls_version && result.tls_version !== "TLS 1.3") {
+    reasons.push(`${result.tls_version} is the newest version offered (howsmyssl marks TLS 1.2 down from 2026-06-14 and as Bad from 2026-12-14)`);
+  }
+  if (result.post_quantum_key_agreement === false) {
+    reasons.push("no post-quantum key agreement (marked down from 2026-06-14, Bad from 2026-12-14)");
+  }
+  return reasons;
+}

@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { exitCodeFor, parseResultLine, ratingReasons } from "../../scripts/lib/result.ts";
+
+describe("result", () => {
+  it("finds the RESULT object in a line, even after a prompt", () => {
+    assert.deepEqual(parseResultLine('RESULT {"ok":true,"url":"u"}'), { ok: true, url: "u" });
+    assert.deepEqual(parseResultLine('>RESULT {"ok":false,"url":"u","error":"DNS"}')?.error, "DNS");
+    assert.equal(parseResultLine("RESULT {broken"), null);
+    assert.equal(parseResultLine("TLS: host:443"), null);
+    assert.equal(parseResultLine('RESULT {"url":"no ok"}'), null);
+  });
+
+  it("maps results to exit codes", () => {
+    const ok = { ok: true, url: "u", rating: "Improvable" };
+    assert.equal(exitCodeFor(ok), 0);
+    assert.equal(exitCodeFor(null), 2);
+    assert.equal(exitCodeFor({ ok: false, url: "u" }), 2);
+    assert.equal(exitCodeFor(ok, "improvable"), 3);
+    assert.equal(exitCodeFor(ok, "bad"), 0);
+    assert.equal(exitCodeFor({ ...ok, rating: "Bad" }, "bad"), 3);
+    assert.equal(exitCodeFor({ ...ok, rating: "Probably Okay" }, "improvable"), 0);
+    assert.equal(exitCodeFor({ ...ok, rating: "Something new" }, "bad"), 3, "an unknown rating is not taken as good");
+  });
+
+  it("explains a rating from the fields", () => {
+    const reasons = ratingReasons({ ok: true, url: "u", tls_version: "TLS 1.2", ephemeral_keys_supported: true, post_quantum_key_agreement: false, insecure_cipher_suites: {} });
+    assert.equal(reasons.length, 2);
+    assert.match(reasons[0], /TLS 1\.2/);
+    assert.match(reasons[1], /post-quantum/);
+    assert.deepEqual(ratingReasons({ ok: true, url: "u", tls_version: "TLS 1.3", post_quantum_key_agreement: true, ephemeral_keys_supported: true }), []);
+  });
+});
