@@ -26,7 +26,8 @@ export interface ParsedUrl {
 /** Options for `tls.connect`: a parsed URL plus decoded (DER) certificates. */
 export interface TlsConnectOptions {
   host: string;
-  port?: number;
+  /** Null or absent: 443. */
+  port?: number | null;
   /** Decoded DER of the trust anchor(s), as a binary string from `atob`. */
   ca?: string;
   /** Decoded DER of the client certificate (mutual TLS). */
