@@ -123,7 +123,6 @@ export function clientHelloRecordLength(bytes: Uint8Array): number | null {
     payloadSeen += record.length;
     offset = body + record.length;
     if (messageLength !== null && payloadSeen >= messageLength) return offset;
-    if (messageLength === null && header.length < HANDSHAKE_HEADER && bytes.length < offset) return null;
     if (payloadSeen > MAX_CLIENT_HELLO) {
       throw new ClientHelloError(`ClientHello records exceed the ${MAX_CLIENT_HELLO} bytes allowed`);
     }
