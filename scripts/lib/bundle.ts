@@ -54,7 +54,13 @@ export async function buildBundle(config: AppConfig): Promise<Bundle> {
     // the gate checks what esbuild emits.
     target: "es2019",
     // Not in Espruino's subset: make esbuild lower them instead of emitting them.
-    supported: { "optional-catch-binding": false, "logical-assignment": false },
+    supported: {
+      "optional-catch-binding": false,
+      "logical-assignment": false,
+      "unicode-escapes": false,
+      "exponent-operator": false,
+      "object-rest-spread": false,
+    },
     // Espruino ignores "use strict"; do not spend bytes on it.
     tsconfigRaw: { compilerOptions: { alwaysStrict: false, useDefineForClassFields: false } },
     charset: "ascii",

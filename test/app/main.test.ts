@@ -2,22 +2,13 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { HANDSHAKE_ERROR_GRACE_MS } from "../../app/check.ts";
 import type { AppConfig } from "../../app/config.ts";
-import { DEFAULTS } from "../../app/config.ts";
 import { decoyOf } from "../../app/decoy.ts";
 import { espruinoPlatform } from "../../app/espruino.ts";
 import { main } from "../../app/main.ts";
 import type { CheckResult } from "../../app/report.ts";
 import { joinWifi } from "../../app/wifi.ts";
-import {
-  chunkedResponse,
-  createStub,
-  howsmysslJson,
-  httpResponse,
-  resultOf,
-  ServerScript,
-  Stub,
-  StubOptions,
-} from "../support/espruino-stub.ts";
+import { chunkedResponse, createStub, howsmysslJson, httpResponse, resultOf, ServerScript, StubOptions } from "../support/espruino-stub.ts";
+import { appConfig, runWithStub } from "../support/run-app.ts";
 
 // Any DER-shaped certificate will do for the stub: it never parses them.
 const CA_B64 = Buffer.from(
@@ -26,34 +17,11 @@ const CA_B64 = Buffer.from(
 ).toString("base64");
 
 function config(overrides: Partial<AppConfig> = {}): AppConfig {
-  return {
-    ...DEFAULTS,
-    url: "https://checker.test:8443/a/check",
-    ca: CA_B64,
-    cert: null,
-    key: null,
-    wifi: null,
-    builtAt: Date.UTC(2026, 0, 1),
-    ...overrides,
-  };
+  return appConfig({ ca: CA_B64, ...overrides });
 }
 
-interface Run {
-  stub: Stub;
-  result: Record<string, unknown>;
-  finished: CheckResult;
-}
-
-function run(options: StubOptions, overrides: Partial<AppConfig> = {}): Run {
-  const stub = createStub(options);
-  let finished: CheckResult | null = null;
-  const cfg = config(overrides);
-  main(cfg, espruinoPlatform(stub.globals), cfg.wifi ? joinWifi : null, (result) => {
-    finished = result;
-  });
-  stub.clock.run();
-  assert.ok(finished, "the program finished:\n" + stub.output.join("\n"));
-  return { stub, result: resultOf(stub.output), finished };
+function run(options: StubOptions, overrides: Partial<AppConfig> = {}) {
+  return runWithStub(options, config(overrides));
 }
 
 const answer = httpResponse(howsmysslJson());

@@ -1,0 +1,64 @@
+// Runs a built bundle in the host runtime until the program is done: its
+// RESULT line printed and nothing left pending (or a time limit passed).
+import { createHostRuntime } from "../host/runtime.ts";
+import { type CheckResultJson, parseResultLine } from "./result.ts";
+
+export interface RunOptions {
+  /** Behave like stock Espruino's TLS (no verification, no SNI). */
+  stockTls?: boolean;
+  /** Each line of the program's output, as it comes. */
+  onLine?: (line: string) => void;
+  /** Give up after this long (the program's own deadlines come first). */
+  timeoutMs?: number;
+}
+
+export interface RunOutcome {
+  lines: string[];
+  result: CheckResultJson | null;
+  /** Peak process.memory().usage the program saw, in blocks. */
+  memoryPeak: number;
+  /** The time limit passed before the program finished. */
+  timedOut: boolean;
+}
+
+const POLL_MS = 20;
+
+export async function runBundle(code: string, options: RunOptions = {}): Promise<RunOutcome> {
+  const lines: string[] = [];
+  let partial = "";
+  let result: CheckResultJson | null = null;
+  const runtime = createHostRuntime({
+    stockTls: options.stockTls,
+    write: (text) => {
+      partial += text;
+      const parts = partial.split(/\r?\n/);
+      partial = parts.pop() ?? "";
+      for (const line of parts) {
+        lines.push(line);
+        result ??= parseResultLine(line);
+        options.onLine?.(line);
+      }
+    },
+  });
+  const limit = Date.now() + (options.timeoutMs ?? 120_000);
+  let timedOut = false;
+  try {
+    runtime.run(code, "app.js");
+    // Done when the program is idle; it should have printed RESULT by then.
+    while (!runtime.isIdle()) {
+      if (Date.now() > limit) {
+        timedOut = true;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  } finally {
+    runtime.close();
+  }
+  if (partial) {
+    lines.push(partial);
+    result ??= parseResultLine(partial);
+    options.onLine?.(partial);
+  }
+  return { lines, result, memoryPeak: runtime.memoryPeak(), timedOut };
+}
