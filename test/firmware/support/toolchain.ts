@@ -134,7 +134,7 @@ function banner(reason: string): void {
     `\n${line}\n` +
       `  FIRMWARE TESTS SKIPPED: ${reason}\n` +
       "  They compile firmware/tls and run real TLS handshakes; to run them install\n" +
-      "  build-essential, libmbedtls-dev (mbedTLS 2.28, Debian 12), openssl and python3.\n" +
+      "  build-essential, libmbedtls-dev (mbedTLS 2.28, Debian 12) and python3.\n" +
       "  `npm run test:firmware` (FIRMWARE_TESTS=required) fails instead of skipping.\n" +
       `${line}\n\n`,
   );
@@ -157,12 +157,18 @@ export async function requireBuild(context: Mocha.Context): Promise<Built> {
   return skipOrFail(context, result.reason);
 }
 
-/** For a mocha `before` hook: python3's path, as requireBuild does for the compiler. */
-export async function requirePython(context: Mocha.Context): Promise<string> {
-  try {
-    await run("python3", ["--version"], { timeout: 10_000 });
-    return "python3";
-  } catch {
-    return skipOrFail(context, "no python3 on PATH (the board files are Python modules, as in Espruino's build)");
+const WHY_COMMAND: Record<string, string> = {
+  python3: "the board files are Python modules, as in Espruino's build",
+  make: "the board files' makefile lines are checked with make",
+};
+
+/** For a mocha `before` hook: skip (loudly) or fail, as requireBuild, unless these commands run. */
+export async function requireCommands(context: Mocha.Context, commands: string[]): Promise<void> {
+  for (const command of commands) {
+    try {
+      await run(command, ["--version"], { timeout: 10_000 });
+    } catch {
+      skipOrFail(context, `no ${command} on PATH (${WHY_COMMAND[command] ?? "needed by the firmware tests"})`);
+    }
   }
 }

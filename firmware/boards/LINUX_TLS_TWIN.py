@@ -1,0 +1,63 @@
+#!/bin/false
+# LINUX_TLS_TWIN: Espruino's default Linux build (boards/LINUX.py) with the
+# same TLS policy as ESP32_IDF4_TLS, so the device's TLS behaviour can be
+# tried on a PC ("host twin").
+#
+# Like ESP32_IDF4_TLS.py it imports the upstream board from the same checkout
+# and changes only the TLS parts:
+#  - Espruino's bundled mbedTLS (2.1.1) is built with
+#    tls_twin_mbedtls_config.h instead of libs/crypto/mbedtls/config.h
+#    (selected with MBEDTLS_CONFIG_FILE, which every mbedTLS header honours):
+#    ECDHE-ECDSA and ECDHE-RSA, AES-GCM, the curves, SNI, certificate dates;
+#  - the mbedTLS sources that configuration needs beyond Espruino's list
+#    (make/crypto/default.make): ECDH, ECDSA and the ASN.1 writer;
+#  - the policy's C and the -Wl,--wrap flags (a plain make link, so LDFLAGS).
+#
+# Install: copy this file into the checkout's boards/ and this repository's
+# firmware/ folder to <checkout>/libs/espruino-tls-check (or point
+# TLS_POLICY_DIR at it, relative to the checkout). Building itself follows
+# Espruino's README_Building.md.
+
+import copy
+
+import LINUX as upstream
+
+# Keep in sync with TLS_POLICY_WRAPPED_SYMBOLS in firmware/tls/tls_policy.h.
+TLS_POLICY_WRAPS = [
+  "networkGetHostByName",
+  "netCreateSocket",
+  "netRecv",
+  "mbedtls_ssl_set_hostname",
+  "mbedtls_ssl_handshake",
+  "mbedtls_ssl_config_free",
+]
+TLS_POLICY_SOURCES = ["tls_policy.c", "tls_policy_cert.c", "tls_policy_espruino.c"]
+TLS_LIBRARIES = ["CRYPTO", "SHA256", "SHA512", "TLS"]
+# Bundled mbedTLS sources the twin configuration enables but Espruino's
+# make/crypto/default.make does not compile.
+EXTRA_MBEDTLS_SOURCES = ["ecdh.c", "ecdsa.c", "asn1write.c"]
+MBEDTLS_CONFIG = "tls_twin_mbedtls_config.h"
+
+info = copy.deepcopy(upstream.info)
+info["name"] = "Linux host twin with the espruino-tls-check TLS policy"
+info["binary_name"] = "espruino_tls_twin"
+for _library in TLS_LIBRARIES:
+  if _library not in info["build"]["libraries"]:
+    info["build"]["libraries"].append(_library)
+info["build"]["makefile"] = info["build"]["makefile"] + [
+  # Where the policy sources sit, relative to the Espruino checkout.
+  "TLS_POLICY_DIR?=libs/espruino-tls-check",
+  "INCLUDE+=-I$(ROOT)/$(TLS_POLICY_DIR)/tls -I$(ROOT)/$(TLS_POLICY_DIR)/boards",
+  # Espruino's board script quotes the string for the shell.
+  'DEFINES+=-DMBEDTLS_CONFIG_FILE="' + MBEDTLS_CONFIG + '"',
+  "SOURCES+=" + " ".join("$(TLS_POLICY_DIR)/tls/" + source for source in TLS_POLICY_SOURCES),
+  "SOURCES+=" + " ".join("libs/crypto/mbedtls/library/" + source for source in EXTRA_MBEDTLS_SOURCES),
+  "LDFLAGS+=" + " ".join("-Wl,--wrap=" + symbol for symbol in TLS_POLICY_WRAPS),
+]
+
+chip = upstream.chip
+devices = upstream.devices
+
+
+def get_pins():
+  return upstream.get_pins()
