@@ -60,7 +60,7 @@ export function httpsGet(p: Platform, target: Target, limits: Limits, userAgent:
       socket.end();
       socket.clsNow = true; // end() alone waits for a handshake that may never finish
     }
-    done({ response: failed ? null : parser.response, failure: failed, ms: p.now() - started });
+    done({ response: failed ? null : parser.response, failure: failed, ms: Math.round(p.now() - started) }); // Espruino's clock has fractions of a ms
   }
 
   /** Settles as soon as the parser knows the answer. */

@@ -47,7 +47,9 @@ export function createResponseParser(bodyCap: number): ResponseParser {
   let left = 0;
   let chunked = false;
 
-  const parser: ResponseParser = { push: push, finish: finish, response: null, problem: null, received: 0 };
+  // Espruino does not hoist function declarations: `parser` is built at the
+  // end, once push and finish exist, and the functions reach it by closure.
+  let parser: ResponseParser;
 
   function fail(code: "BAD_RESPONSE" | "TOO_LARGE", detail: string): void {
     parser.problem = parser.problem || { code: code, detail: detail };
@@ -169,5 +171,6 @@ export function createResponseParser(bodyCap: number): ResponseParser {
     else fail("BAD_RESPONSE", parser.received ? "truncated response" : "closed without a response");
   }
 
+  parser = { push: push, finish: finish, response: null, problem: null, received: 0 };
   return parser;
 }
