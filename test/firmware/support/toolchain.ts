@@ -124,11 +124,11 @@ export function toolchain(): Promise<Toolchain> {
   return building;
 }
 
-let warned = false;
+const warned = new Set<string>();
 
 function banner(reason: string): void {
-  if (warned) return;
-  warned = true;
+  if (warned.has(reason)) return;
+  warned.add(reason);
   const line = "=".repeat(78);
   process.stderr.write(
     `\n${line}\n` +
