@@ -233,7 +233,8 @@ function parseServerName(data: Reader): string | null {
     const raw = name.bytesOf(name.remaining, "server name");
     if (type !== 0 || host !== null) continue; // only the first host_name counts
     if (raw.length === 0) throw new ClientHelloError("server_name: empty host_name");
-    if (raw.some((b) => b <= 0x20 || b >= 0x7f)) throw new ClientHelloError("server_name: host_name is not printable ASCII");
+    // Spaces are allowed: stock Espruino on ESP32 sends the name "mbed TLS Server 1".
+    if (raw.some((b) => b < 0x20 || b >= 0x7f)) throw new ClientHelloError("server_name: host_name is not printable ASCII");
     host = latin1(raw);
   }
   return host;

@@ -350,6 +350,10 @@ describe("checker/clienthello", function () {
       }, /needs 9 bytes/],
       ["truncated handshake", () => toRecords(valid().subarray(0, 20)), /truncated ClientHello/],
     ];
+    it("accepts the SNI stock Espruino on ESP32 sends, spaces and all", () => {
+      const hello = parseClientHello(toRecords(encodeHello({ cipherSuites: [0x009d], serverName: "mbed TLS Server 1" })));
+      assert.equal(hello.serverName, "mbed TLS Server 1");
+    });
     for (const [name, make, message] of cases) {
       it(`rejects ${name} with a clear ClientHelloError`, () => {
         const error = helloError(() => parseClientHello(make()));
