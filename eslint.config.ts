@@ -26,6 +26,9 @@ export default defineConfig(
     rules: {
       ...espruinoRules,
       "@typescript-eslint/no-explicit-any": "error",
+      // Espruino does not hoist function declarations, so an object that
+      // refers to functions is assigned after them, through a `let`.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
     },
   },
   {
