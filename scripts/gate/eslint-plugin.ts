@@ -1,7 +1,9 @@
 // ESLint plugin over the Espruino subset in rules.ts.
 //
-//   espruino/subset         every error-level rule (syntax, globals, regular expressions)
-//   espruino/no-use-strict  'use strict' directives (a warning: Espruino ignores them)
+//   espruino/subset           every error-level rule (syntax, globals, scopes, regular expressions)
+//   espruino/subset-warnings  warning-level rules that match by name where types would be needed to be sure
+//                             (a user object may have an `at()` or `split()` method)
+//   espruino/no-use-strict    'use strict' directives (a warning: Espruino ignores them)
 //
 // The same plugin runs in eslint.config.ts for app/ and inside the bundle gate.
 
@@ -10,18 +12,19 @@ import {
   SUBSET_RULES,
   SUBSET_RULE_IDS,
   checkGlobals,
+  checkScopes,
   subsetVisitors,
+  type AnalysedScope,
   type Finding,
   type GlobalScope,
-  type Severity,
   type SubsetRuleId,
 } from "./rules.ts";
 
 /** Every sub-rule is its own messageId, so callers can tell which one fired. */
 const messages = Object.fromEntries(SUBSET_RULE_IDS.map((id) => [id, "{{message}}"]));
 
-function createRule(severity: Severity, description: string): Rule.RuleModule {
-  const wanted = new Set<SubsetRuleId>(SUBSET_RULE_IDS.filter((id) => SUBSET_RULES[id].severity === severity));
+function createRule(ids: readonly SubsetRuleId[], description: string): Rule.RuleModule {
+  const wanted = new Set<SubsetRuleId>(ids);
   return {
     meta: {
       type: "problem",
@@ -50,25 +53,38 @@ function createRule(severity: Severity, description: string): Rule.RuleModule {
       return {
         ...visitors,
         "Program:exit"() {
-          const globalScope = sourceCode.scopeManager.globalScope;
+          const scopeManager = sourceCode.scopeManager;
+          const globalScope = scopeManager.globalScope;
           if (globalScope) checkGlobals(globalScope as unknown as GlobalScope, reporter);
+          checkScopes(scopeManager.scopes as unknown as AnalysedScope[], reporter);
         },
       };
     },
   };
 }
 
+const errorIds = SUBSET_RULE_IDS.filter((id) => SUBSET_RULES[id].severity === "error");
+const warningIds = SUBSET_RULE_IDS.filter((id) => SUBSET_RULES[id].severity === "warning" && id !== "use-strict");
+
 const plugin = {
-  meta: { name: "espruino-subset", version: "1.0.0" },
+  meta: { name: "espruino-subset", version: "1.1.0" },
   rules: {
-    subset: createRule("error", "Keep code inside the JavaScript subset that Espruino runs"),
-    "no-use-strict": createRule("warning", "'use strict' is ignored by Espruino"),
+    subset: createRule(errorIds, "Keep code inside the JavaScript subset that Espruino runs"),
+    "subset-warnings": createRule(
+      warningIds,
+      "Calls and reads that fail or differ on Espruino when the receiver is a built-in (matched by name, without types)",
+    ),
+    "no-use-strict": createRule(["use-strict"], "'use strict' is ignored by Espruino"),
   },
 } satisfies ESLint.Plugin;
 
-/** Rule settings for the plugin registered as `espruino`: the subset as errors, 'use strict' as a warning. */
+/**
+ * Rule settings for the plugin registered as `espruino`: the subset as errors; name-matched doubts and
+ * 'use strict' as warnings.
+ */
 export const espruinoRules = {
   "espruino/subset": "error",
+  "espruino/subset-warnings": "warn",
   "espruino/no-use-strict": "warn",
 } as const;
 

@@ -128,6 +128,104 @@ export const SUBSET_RULES = {
     message:
       "'use strict' is ignored by Espruino: the code runs with sloppy-mode semantics whatever the directive says; remove it",
   },
+  // measured 2026-11-28 on 2v29: `function outer(){ var o = {f: inner}; function inner(){} ...}`, `return inner(); function inner(){}`,
+  // top-level `top(); function top(){}`, a use inside an `if` block before the declaration, and `new A(); class A {}` all throw
+  // ReferenceError: "inner" is not defined; `typeof inner` before the declaration is "undefined". A nested function that
+  // calls a later declaration works when it is called after that declaration has run (`function a(){ return b(); }
+  // function b(){} a()` gives b's value; `function a(){ return b(); } a(); function b(){}` throws).
+  hoisting: {
+    severity: "error",
+    basis: "measured",
+    message:
+      "Espruino does not hoist function or class declarations (a declaration exists only once its statement has run; before that the name is not defined): move the declaration above its first use",
+  },
+  // measured 2026-11-28 on 2v29: closures created in `for (let i...)`, `for (let|const x of ...)`, `for (let|const k in ...)`
+  // and a function declaration in such a loop body all see the last value (3,3,3 / c,c,c); a `const` copy declared in the
+  // loop body (1,2,3) and a forEach callback parameter (1,2,3) are per-iteration.
+  "loop-closure": {
+    severity: "error",
+    basis: "measured",
+    message:
+      "a function created in this loop uses a let/const variable of the loop's head, which Espruino does not copy per iteration (every closure sees the last value): copy it into a const inside the loop body (const item = x;) and use that, or iterate with forEach",
+  },
+  // measured 2026-11-28 on 2v29: typeof Array.prototype.slice/map/push, String.prototype.slice/trim/split,
+  // Function.prototype.call/apply/bind, Number.prototype.toFixed, Uint8Array.prototype.set/subarray (every typed array),
+  // Promise.prototype.then, Date.prototype.getTime, RegExp.prototype.exec, DataView.prototype.getUint8 are all "undefined"
+  // while the instances have them; Array.prototype.slice.call(arguments) throws "Can't read property 'call' of undefined".
+  // Object.prototype.hasOwnProperty/toString/valueOf, Error.prototype.toString and X.prototype.constructor exist;
+  // a method assigned to Array.prototype or String.prototype is readable back and works on instances.
+  "prototype-method": {
+    severity: "error",
+    basis: "measured",
+    message:
+      "built-in methods are not readable from a prototype on Espruino (Array.prototype.slice is undefined; instances have them): read the method from an instance, e.g. [].slice.call(arguments)",
+  },
+  // measured 2026-11-28 on 2v29: each call below throws Error: Function "<name>" not found! on arrays, strings and
+  // (where named) Date and Uint8Array: flat, flatMap, findLast, findLastIndex, trimStart, trimEnd, trimLeft, trimRight,
+  // codePointAt, localeCompare, reduceRight, matchAll, copyWithin, toSorted, toReversed, toSpliced, isWellFormed,
+  // toWellFormed, toLocaleUpperCase, toLocaleLowerCase, toLocaleString, getUTC*/setUTC*, toDateString, toTimeString,
+  // toLocaleDateString, toLocaleTimeString, getYear. padEnd and String's lastIndexOf exist, so they are not listed.
+  "absent-method": {
+    severity: "error",
+    basis: "measured",
+    message: "this method does not exist on Espruino's built-in objects",
+  },
+  // measured 2026-11-28 on 2v29: [].at(-1), "ab".at(-1), new Uint8Array(2).at(-1), "abc".search(/c/), "a".normalize(),
+  // [1,2].with(0, 5) all throw Error: Function "<name>" not found!. A warning: the names are common on user objects.
+  "absent-method-common-name": {
+    severity: "warning",
+    basis: "measured",
+    message: "this method does not exist on Espruino's strings and arrays; ignore this warning if the receiver is your own object",
+  },
+  // measured 2026-11-28 on 2v29: tag`a${1}b` throws SyntaxError: Tagged template literals not supported.
+  "tagged-template": {
+    severity: "error",
+    basis: "measured",
+    message: "tagged template literals are not supported by Espruino: call the function with the strings and values as arguments",
+  },
+  // measured 2026-11-28 on 2v29: `function F() { return typeof new.target; } new F()` throws SyntaxError: Got '.' expected EOF.
+  "new-target": {
+    severity: "error",
+    basis: "measured",
+    message: "new.target is not supported by Espruino: pass a flag, or test `this instanceof F`",
+  },
+  // measured 2026-11-28 on 2v29: `a ||= 5`, `a &&= 7`, `a ??= 5`, `o.x ||= 3` each throw SyntaxError: Got '=' expected EOF.
+  "logical-assignment": {
+    severity: "error",
+    basis: "measured",
+    message: "||=, &&= and ??= are not supported by Espruino: write the assignment out (if (!a) a = b;)",
+  },
+  // measured 2026-11-28 on 2v29: JSON.stringify({a: 1, b: 2}, ["a"]) and JSON.stringify({a: 1, b: 2}, function (k, v) {...})
+  // both print {"a":1,"b":2}: the replacer is ignored, array or function.
+  "json-replacer": {
+    severity: "error",
+    basis: "measured",
+    message:
+      "JSON.stringify ignores its replacer on Espruino (array or function): build the object to print first, and pass null or undefined as the second argument",
+  },
+  // measured 2026-11-28 on 2v29: "a,b,c".split(",", 2) and "a,b,c".split(/,/, 1) give ["a","b","c"] (the limit is ignored);
+  // "a1b".split(/(\d)/) gives ["a","b"] (captured separators are dropped). A warning: split may be a user method.
+  split: {
+    severity: "warning",
+    basis: "measured",
+    message: "split differs on Espruino",
+  },
+  // measured 2026-11-28 on 2v29: `e instanceof Error` is false for a caught TypeError, ReferenceError, SyntaxError (JSON.parse)
+  // and InternalError (what tls.connect throws), true only for a plain Error (and for `null.x`, whose error is a plain Error).
+  // A warning: the test is right for errors the app creates with new Error().
+  "instanceof-error": {
+    severity: "warning",
+    basis: "measured",
+    message:
+      "`instanceof Error` is false on Espruino for TypeError, ReferenceError, SyntaxError and InternalError (what tls throws), true only for a plain Error: test the shape instead (e && typeof e.message === \"string\"), or e.type",
+  },
+  // measured 2026-11-28 on 2v29: for /ab/gi, .global .ignoreCase .multiline .sticky .unicode .dotAll are undefined; .flags is "gi"
+  // and .source "ab". A warning: matched by property name only.
+  "regexp-flag-property": {
+    severity: "warning",
+    basis: "measured",
+    message: "regular expressions have no flag properties on Espruino (re.global is undefined): read re.flags (\"gi\") instead",
+  },
 } as const satisfies Record<string, SubsetRule>;
 
 export type SubsetRuleId = keyof typeof SUBSET_RULES;
@@ -140,8 +238,9 @@ export const ABSENT_GLOBALS: Readonly<Record<string, { basis: Basis; instead: st
   Symbol: { basis: "measured", instead: "use a string key" },
   TextDecoder: { basis: "measured", instead: "use E.decodeUTF8, or String.fromCharCode.apply(null, bytes) for latin1" },
   TextEncoder: { basis: "measured", instead: "use E.toUint8Array(string) (bytes of a latin1 string)" },
+  // measured 2026-11-28 on 2v29: typeof WeakMap is "undefined".
+  WeakMap: { basis: "measured", instead: "store the data on the object itself" },
   // Additions: not in Espruino's src/jswrap_*.c.
-  WeakMap: { basis: "source", instead: "store the data on the object itself" },
   WeakSet: { basis: "source", instead: "mark the object with a property" },
   WeakRef: { basis: "source", instead: "hold a normal reference" },
   Proxy: { basis: "source", instead: "write explicit getter functions" },
@@ -151,34 +250,45 @@ export const ABSENT_GLOBALS: Readonly<Record<string, { basis: Basis; instead: st
 /** Static members of built-in objects that do not exist on Espruino. */
 export const ABSENT_MEMBERS: Readonly<Record<string, Readonly<Record<string, { basis: Basis; instead: string }>>>> = {
   Array: {
-    from: { basis: "measured", instead: "copy with a for loop, or Array.prototype.slice.call(x)" },
-    // Addition: Array.isArray is Array's only static method in src/jswrap_array.c.
-    of: { basis: "source", instead: "use an array literal" },
+    from: { basis: "measured", instead: "copy with a for loop, or [].slice.call(x)" },
+    // measured 2026-11-28 on 2v29: typeof Array.of is "undefined".
+    of: { basis: "measured", instead: "use an array literal" },
   },
   Number: {
     isFinite: { basis: "measured", instead: 'use typeof x === "number" && isFinite(x)' },
-    // Additions: Number has no static methods in src/jswrap_number.c.
-    isInteger: { basis: "source", instead: 'use typeof x === "number" && Math.floor(x) === x' },
-    isNaN: { basis: "source", instead: "use x !== x, or the global isNaN" },
-    parseInt: { basis: "source", instead: "use the global parseInt" },
-    parseFloat: { basis: "source", instead: "use the global parseFloat" },
-    MAX_SAFE_INTEGER: { basis: "source", instead: "write 9007199254740991" },
+    // measured 2026-11-28 on 2v29: Number.isNaN(NaN) throws Function "isNaN" not found!; typeof Number.isInteger,
+    // Number.parseInt, Number.parseFloat and Number.MAX_SAFE_INTEGER are "undefined".
+    isInteger: { basis: "measured", instead: 'use typeof x === "number" && Math.floor(x) === x' },
+    isNaN: { basis: "measured", instead: "use x !== x, or the global isNaN" },
+    parseInt: { basis: "measured", instead: "use the global parseInt" },
+    parseFloat: { basis: "measured", instead: "use the global parseFloat" },
+    MAX_SAFE_INTEGER: { basis: "measured", instead: "write 9007199254740991" },
   },
   Object: {
-    // Additions: absent from src/jswrap_object.c.
-    freeze: { basis: "source", instead: "leave the object unfrozen" },
+    // measured 2026-11-28 on 2v29: typeof Object.freeze is "undefined". Object.is: absent from src/jswrap_object.c.
+    freeze: { basis: "measured", instead: "leave the object unfrozen" },
     is: { basis: "source", instead: "use === (and x !== x for NaN)" },
   },
   Math: {
-    // Additions: absent from src/jswrap_math.c.
-    trunc: { basis: "source", instead: "use x < 0 ? Math.ceil(x) : Math.floor(x)" },
+    // measured 2026-11-28 on 2v29: Math.trunc is missing. log2, log10: absent from src/jswrap_math.c.
+    trunc: { basis: "measured", instead: "use x < 0 ? Math.ceil(x) : Math.floor(x)" },
     log2: { basis: "source", instead: "use Math.log(x) / Math.LN2" },
     log10: { basis: "source", instead: "use Math.log(x) / Math.LN10" },
   },
   String: {
-    // Additions: String.fromCharCode is String's only static method.
-    fromCodePoint: { basis: "source", instead: "use String.fromCharCode" },
+    // measured 2026-11-28 on 2v29: typeof String.fromCodePoint is "undefined". raw: String.fromCharCode is String's
+    // only static method in src/jswrap_string.c.
+    fromCodePoint: { basis: "measured", instead: "use String.fromCharCode" },
     raw: { basis: "source", instead: "write the escapes out" },
+  },
+  Date: {
+    // measured 2026-11-28 on 2v29: Date.UTC(2026, 10, 28) throws Function "UTC" not found!; Date.parse and Date.now exist.
+    UTC: { basis: "measured", instead: 'use Date.parse("2026-11-28T12:00:00Z")' },
+  },
+  process: {
+    // measured 2026-11-28 on 2v29: typeof process.argv and typeof process.exit are "undefined".
+    argv: { basis: "measured", instead: "embed settings in the build configuration" },
+    exit: { basis: "measured", instead: "return from the main function; reset() or E.reboot() restart the board" },
   },
   Promise: {
     // Additions: only all, resolve and reject exist in src/jswrap_promise.c.
@@ -187,6 +297,87 @@ export const ABSENT_MEMBERS: Readonly<Record<string, Readonly<Record<string, { b
     any: { basis: "source", instead: "settle a new Promise from the first success" },
   },
 };
+
+/**
+ * Methods that no built-in object of Espruino has (see the `absent-method` rule for the measurement), with what to
+ * write instead. Flagged in calls by name whatever the receiver: only a built-in would have these names.
+ * Not listed, though arrays lack them, because other objects have them: keys, entries, values (Object.keys, ...),
+ * lastIndexOf (strings have it), padEnd (exists).
+ */
+export const ABSENT_METHODS: Readonly<Record<string, string>> = {
+  flat: "concatenate in a loop (out = out.concat(item))",
+  flatMap: "map, then concatenate in a loop",
+  findLast: "loop from the end (for (var i = a.length - 1; i >= 0; i--))",
+  findLastIndex: "loop from the end (for (var i = a.length - 1; i >= 0; i--))",
+  reduceRight: "reverse a copy (a.slice().reverse().reduce(...)) or loop from the end",
+  copyWithin: "copy in a loop",
+  toSorted: "sort a copy: a.slice().sort(...)",
+  toReversed: "reverse a copy: a.slice().reverse()",
+  toSpliced: "splice a copy: var b = a.slice(); b.splice(...)",
+  trimStart: 's.replace(/^\\s+/, "")',
+  trimLeft: 's.replace(/^\\s+/, "")',
+  trimEnd: 's.replace(/\\s+$/, "")',
+  trimRight: 's.replace(/\\s+$/, "")',
+  codePointAt: "charCodeAt (strings are bytes or UCS-2 characters on Espruino)",
+  localeCompare: "compare with < and > (a < b ? -1 : a > b ? 1 : 0)",
+  matchAll: "loop over re.exec(s) with a g regular expression",
+  isWellFormed: "check charCodeAt ranges in a loop",
+  toWellFormed: "replace lone surrogates in a loop",
+  toLocaleUpperCase: "toUpperCase",
+  toLocaleLowerCase: "toLowerCase",
+  toLocaleString: "String(x), or format the parts yourself",
+  toLocaleDateString: "format getFullYear(), getMonth() and getDate() yourself",
+  toLocaleTimeString: "format getHours(), getMinutes() and getSeconds() yourself",
+  toDateString: "format getFullYear(), getMonth() and getDate() yourself",
+  toTimeString: "format getHours(), getMinutes() and getSeconds() yourself",
+  getYear: "getFullYear()",
+  ...utcMethods("get", ["FullYear", "Month", "Date", "Day", "Hours", "Minutes", "Seconds", "Milliseconds"]),
+  ...utcMethods("set", ["FullYear", "Month", "Date", "Hours", "Minutes", "Seconds", "Milliseconds"]),
+};
+
+/** getUTCHours & co: the local-time method is UTC on Espruino (measured: getTimezoneOffset() is 0 until E.setTimeZone). */
+function utcMethods(prefix: "get" | "set", parts: string[]): Record<string, string> {
+  return Object.fromEntries(
+    parts.map((part) => [`${prefix}UTC${part}`, `${prefix}${part}() (local time is UTC on Espruino unless E.setTimeZone was called)`]),
+  );
+}
+
+/**
+ * Methods Espruino's strings and arrays lack but whose names are common on other objects (`absent-method-common-name`,
+ * a warning), with what to write instead.
+ */
+export const ABSENT_COMMON_METHODS: Readonly<Record<string, string>> = {
+  at: "index from the end yourself: x[x.length - 1], x[i]",
+  search: "use indexOf for a string, or re.exec(s) and its index for a regular expression",
+  normalize: "leave strings as they are (Espruino does not normalise Unicode)",
+  with: "copy and assign: var b = a.slice(); b[i] = v",
+};
+
+/**
+ * Built-ins whose prototype does not expose the methods instances have (`prototype-method`), each with an
+ * instance to read the method from instead.
+ */
+export const PROTOTYPE_INSTANCES: Readonly<Record<string, string>> = {
+  Array: "[]",
+  String: '""',
+  Function: "(function () {})",
+  Number: "(0)",
+  Promise: "Promise.resolve()",
+  Date: "new Date(0)",
+  RegExp: "/x/",
+  DataView: "new DataView(new ArrayBuffer(1))",
+  ...Object.fromEntries(
+    ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"].map(
+      (name) => [name, `new ${name}(0)`],
+    ),
+  ),
+};
+
+/** What every prototype does have: inherited from Object.prototype, and the constructor. */
+const PROTOTYPE_MEMBERS_PRESENT = new Set(["constructor", "toString", "valueOf", "hasOwnProperty"]);
+
+/** Flag properties that Espruino's regular expressions lack (`regexp-flag-property`). */
+const REGEXP_FLAG_PROPERTIES = new Set(["global", "ignoreCase", "multiline", "sticky", "unicode", "dotAll", "hasIndices", "unicodeSets"]);
 
 /** Built-in error constructors: subclassing them loses `message`. */
 const ERROR_CLASSES = new Set([
@@ -543,7 +734,23 @@ export function subsetVisitors(reporter: Reporter): Visitors {
       if ((node as ESTree.BinaryExpression).operator === "**") report(reporter, "exponent", node);
     },
     AssignmentExpression(node) {
-      if ((node as ESTree.AssignmentExpression).operator === "**=") report(reporter, "exponent", node);
+      const operator = (node as ESTree.AssignmentExpression).operator;
+      if (operator === "**=") report(reporter, "exponent", node);
+      else if (operator === "||=" || operator === "&&=" || operator === "??=") report(reporter, "logical-assignment", node);
+    },
+    TaggedTemplateExpression(node) {
+      report(reporter, "tagged-template", node);
+    },
+    MetaProperty(node) {
+      const meta = node as ESTree.MetaProperty;
+      if (meta.meta.name === "new" && meta.property.name === "target") report(reporter, "new-target", node);
+    },
+    MemberExpression(node) {
+      const member = node as ESTree.MemberExpression & SubsetNode;
+      const name = member.computed ? undefined : memberName(member);
+      if (name !== undefined && REGEXP_FLAG_PROPERTIES.has(name)) {
+        report(reporter, "regexp-flag-property", member, `regular expressions have no .${name} property on Espruino (it is undefined): read re.flags ("gi") instead; ignore this warning if the object is not a regular expression`);
+      }
     },
     LabeledStatement(node) {
       report(reporter, "label", node);
@@ -563,7 +770,10 @@ export function subsetVisitors(reporter: Reporter): Visitors {
       if (CODE_POINT_ESCAPE.test((node as ESTree.TemplateElement).value.raw)) report(reporter, "code-point-escape", node);
     },
     NewExpression: checkRegExpConstructor,
-    CallExpression: checkRegExpConstructor,
+    CallExpression(node) {
+      checkRegExpConstructor(node);
+      checkMethodCall(reporter, node as ESTree.CallExpression & SubsetNode);
+    },
     ClassBody(node) {
       checkClassBody(reporter, node as ESTree.ClassBody & SubsetNode);
     },
@@ -584,6 +794,53 @@ export function subsetVisitors(reporter: Reporter): Visitors {
     const superClass = (node as ESTree.Class).superClass;
     if (superClass && superClass.type !== "Identifier") report(reporter, "class-extends", superClass as SubsetNode);
   }
+}
+
+/** Calls of methods Espruino lacks, and of built-in methods that behave differently there. */
+function checkMethodCall(reporter: Reporter, call: ESTree.CallExpression & SubsetNode): void {
+  const callee = call.callee;
+  if (callee.type !== "MemberExpression") return;
+  const name = memberName(callee);
+  if (name === undefined) return;
+  const site = callee.property as SubsetNode;
+  if (Object.prototype.hasOwnProperty.call(ABSENT_METHODS, name)) {
+    report(reporter, "absent-method", site, `${name}() does not exist on Espruino (not on strings, arrays, typed arrays or dates; calling it throws Function "${name}" not found!): ${ABSENT_METHODS[name]}`);
+  } else if (Object.prototype.hasOwnProperty.call(ABSENT_COMMON_METHODS, name)) {
+    report(reporter, "absent-method-common-name", site, `${name}() does not exist on Espruino's strings and arrays (calling it throws Function "${name}" not found!): ${ABSENT_COMMON_METHODS[name]}; ignore this warning if the receiver is your own object that defines ${name}()`);
+  } else if (name === "stringify" && callee.object.type === "Identifier" && callee.object.name === "JSON") {
+    const replacer = call.arguments[1];
+    if (replacer !== undefined && !isNullish(replacer)) report(reporter, "json-replacer", replacer as SubsetNode);
+  } else if (name === "split") {
+    if (call.arguments.length >= 2) {
+      report(reporter, "split", call.arguments[1] as SubsetNode, "split(separator, limit) ignores the limit on Espruino: slice the result instead (s.split(sep).slice(0, n))");
+    }
+    const separator = call.arguments[0] as (ESTree.Node & { regex?: { pattern: string; flags: string } }) | undefined;
+    if (separator?.type === "Literal" && separator.regex && hasCaptureGroup(separator.regex.pattern, separator.regex.flags)) {
+      report(reporter, "split", separator as SubsetNode, "split(/(...)/) drops the captured separators on Espruino: split without the group, or collect the separators with re.exec in a loop");
+    }
+  }
+}
+
+function isNullish(node: ESTree.Node): boolean {
+  return (
+    (node.type === "Literal" && node.value === null && !("regex" in node && node.regex)) ||
+    (node.type === "Identifier" && node.name === "undefined") ||
+    (node.type === "UnaryExpression" && node.operator === "void")
+  );
+}
+
+function hasCaptureGroup(pattern: string, flags: string): boolean {
+  let found = false;
+  try {
+    const ast = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(pattern, 0, pattern.length, {
+      unicode: flags.includes("u"),
+      unicodeSets: flags.includes("v"),
+    });
+    visitRegExpAST(ast, { onCapturingGroupEnter: () => (found = true) });
+  } catch {
+    return false; // reported by the regexp rule
+  }
+  return found;
 }
 
 function staticString(node: ESTree.Node | undefined): string | undefined {
@@ -641,6 +898,13 @@ export function checkGlobals(globalScope: GlobalScope, reporter: Reporter): void
     // `typeof X` is a feature test, not a use.
     if (parent?.type === "UnaryExpression" && parent.operator === "typeof") continue;
 
+    if (parent?.type === "MemberExpression" && parent.object === identifier && checkPrototypeRead(reporter, name, parent)) continue;
+
+    if (name === "Error" && parent?.type === "BinaryExpression" && parent.operator === "instanceof" && parent.right === identifier) {
+      report(reporter, "instanceof-error", parent);
+      continue;
+    }
+
     const absent = Object.prototype.hasOwnProperty.call(ABSENT_GLOBALS, name) ? ABSENT_GLOBALS[name] : undefined;
     if (absent) {
       report(reporter, "absent-global", identifier, `${name} is not available on Espruino: ${absent.instead}`);
@@ -663,5 +927,133 @@ export function checkGlobals(globalScope: GlobalScope, reporter: Reporter): void
     ) {
       report(reporter, "error-subclass", parent);
     }
+  }
+}
+
+/**
+ * `Array.prototype.slice` and the like: reports a read of a built-in method from a prototype and returns true
+ * when `member` is `X.prototype` of a built-in listed in PROTOTYPE_INSTANCES. Assigning a new method works.
+ */
+function checkPrototypeRead(reporter: Reporter, owner: string, member: Loose): boolean {
+  if (!Object.prototype.hasOwnProperty.call(PROTOTYPE_INSTANCES, owner)) return false;
+  if (memberName(member as unknown as ESTree.MemberExpression) !== "prototype") return false;
+  const read = member.parent as Loose | undefined;
+  if (read?.type !== "MemberExpression" || read.object !== member) return true;
+  const method = memberName(read as unknown as ESTree.MemberExpression);
+  if (method === undefined || PROTOTYPE_MEMBERS_PRESENT.has(method)) return true;
+  const target = read.parent as Loose | undefined;
+  if (target?.type === "AssignmentExpression" && target.left === read) return true;
+  const instance = PROTOTYPE_INSTANCES[owner];
+  report(
+    reporter,
+    "prototype-method",
+    read,
+    `${owner}.prototype.${method} is undefined on Espruino (built-in methods exist on instances only): read it from an instance, ${instance}.${method}${owner === "Function" ? "" : ".call(...)"}`,
+  );
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Scope checks: declarations that Espruino does not hoist, loop variables it does not copy.
+
+/** The parts of an eslint-scope / typescript-eslint scope manager that the scope checks read. */
+export interface AnalysedScope {
+  type: string;
+  block: ESTree.Node;
+  variableScope: AnalysedScope;
+  variables: readonly AnalysedVariable[];
+}
+export interface AnalysedDefinition {
+  type: string;
+  node: ESTree.Node;
+  parent?: ESTree.Node | null;
+}
+export interface AnalysedVariable {
+  name: string;
+  scope: AnalysedScope;
+  defs: readonly AnalysedDefinition[];
+  references: readonly AnalysedReference[];
+}
+export interface AnalysedReference extends ScopeReference {
+  from: AnalysedScope;
+}
+
+/** Checks every scope of a program (call once, at Program:exit, with scopeManager.scopes). */
+export function checkScopes(scopes: readonly AnalysedScope[], reporter: Reporter): void {
+  for (const scope of scopes) {
+    for (const variable of scope.variables) {
+      checkHoisting(variable, reporter);
+      checkLoopClosure(variable, reporter);
+    }
+  }
+}
+
+/** A reference that runs code: not a type, not `export { name }` (a binding, evaluated at no position). */
+function evaluated(reference: AnalysedReference): (SubsetNode & ESTree.Identifier) | undefined {
+  if (reference.isTypeReference === true && reference.isValueReference !== true) return undefined;
+  const identifier = reference.identifier as SubsetNode & ESTree.Identifier;
+  if (identifier.type !== "Identifier" || identifier.range === undefined || isTypeOnly(identifier)) return undefined;
+  if (identifier.parent?.type === "ExportSpecifier") return undefined;
+  return identifier;
+}
+
+/**
+ * Espruino creates a function or class declaration when its statement runs. A use in the same function (or at
+ * the top level) that comes earlier in the source runs before that: report it. A use inside a nested function
+ * only breaks when that function is called before the declaration has run, which is not knowable here.
+ */
+function checkHoisting(variable: AnalysedVariable, reporter: Reporter): void {
+  if (variable.scope.type === "class") return; // a class's inner name binding; its outer one is checked
+  const declaration = variable.defs
+    .map((def) => def.node as SubsetNode)
+    .find((node) => node.type === "FunctionDeclaration" || node.type === "ClassDeclaration");
+  if (declaration?.range === undefined) return;
+  const kind = declaration.type === "ClassDeclaration" ? "class" : "function";
+  for (const reference of variable.references) {
+    if (reference.from.variableScope !== variable.scope.variableScope) continue;
+    const identifier = evaluated(reference);
+    if (identifier === undefined || identifier.range![0] >= declaration.range[0]) continue;
+    const line = declaration.loc ? ` on line ${declaration.loc.start.line}` : "";
+    report(
+      reporter,
+      "hoisting",
+      identifier,
+      `\`${variable.name}\` is used before its ${kind} declaration${line} runs: Espruino does not hoist declarations (ReferenceError: "${variable.name}" is not defined): move the declaration above this use`,
+    );
+  }
+}
+
+const LOOP_TYPES = new Set(["ForStatement", "ForInStatement", "ForOfStatement"]);
+
+/** The loop whose head declares this let/const variable, if any. */
+function headLoop(variable: AnalysedVariable): SubsetNode | undefined {
+  for (const def of variable.defs) {
+    const declaration = def.parent as (SubsetNode & ESTree.VariableDeclaration) | null | undefined;
+    if (def.type !== "Variable" || declaration?.type !== "VariableDeclaration" || declaration.kind === "var") continue;
+    const loop = declaration.parent as Loose | undefined;
+    if (loop && LOOP_TYPES.has(loop.type) && (loop.init === declaration || loop.left === declaration)) return loop;
+  }
+  return undefined;
+}
+
+/**
+ * Espruino keeps one binding for a let/const declared in a loop's head, so a function created in the loop sees
+ * the last value. Reports each use of such a variable from inside a function (the loop's own function reads it
+ * as JavaScript does).
+ */
+function checkLoopClosure(variable: AnalysedVariable, reporter: Reporter): void {
+  const loop = headLoop(variable);
+  if (loop === undefined) return;
+  for (const reference of variable.references) {
+    if (reference.from.variableScope === variable.scope.variableScope) continue;
+    const identifier = evaluated(reference);
+    if (identifier === undefined) continue;
+    const line = loop.loc ? ` on line ${loop.loc.start.line}` : "";
+    report(
+      reporter,
+      "loop-closure",
+      identifier,
+      `\`${variable.name}\` is declared in the head of the loop${line} and used in a function created in the loop: Espruino does not copy it per iteration, so every such function sees its last value: copy it into a const inside the loop body (const current = ${variable.name};) and use that, or iterate with forEach`,
+    );
   }
 }

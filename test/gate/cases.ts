@@ -103,6 +103,72 @@ export const FORBIDDEN_CASES: ForbiddenCase[] = [
   { name: "regexp \\u escape (addition)", code: `${pad}var re = /\\u0041/;`, line: 2, rule: "regexp", column: 11, message: /understand only/ },
   { name: "new RegExp with a string pattern", code: `${pad}var re = new RegExp("a{2}");`, line: 2, rule: "regexp", message: /^\{n\} and \{n,m\} quantifiers/ },
   { name: "RegExp() with string flags", code: `${pad}var re = RegExp("ab", "gm");`, line: 2, rule: "regexp", message: /flag "m"/ },
+  // function and class declarations are not hoisted (measured by the lead and again for the gate)
+  { name: "a function declaration read into an object before it runs", code: `${pad}function outer() {\n  var o = { f: inner };\n  function inner() {\n    return 1;\n  }\n  return o.f();\n}`, line: 3, column: 16, rule: "hoisting", message: /^`inner` is used before its function declaration on line 4 runs: Espruino does not hoist declarations \(ReferenceError: "inner" is not defined\): move the declaration above this use$/ },
+  { name: "a call before the declaration in the same function", code: `${pad}function outer() {\n  return inner();\n  function inner() {\n    return 2;\n  }\n}`, line: 3, column: 10, rule: "hoisting", message: /^`inner` is used before its function declaration on line 4 runs/ },
+  { name: "a top-level call before the declaration", code: `${pad}top();\nfunction top() {\n  return 3;\n}`, line: 2, column: 1, rule: "hoisting", message: /^`top` is used before its function declaration on line 3 runs/ },
+  { name: "a use in a nested block before the declaration (still the same function)", code: `${pad}function outer(x) {\n  if (x) {\n    return inner();\n  }\n  function inner() {\n    return 4;\n  }\n  return 0;\n}`, line: 4, rule: "hoisting", message: /^`inner` is used before its function declaration on line 6 runs/ },
+  { name: "typeof before the declaration (\"undefined\" on Espruino)", code: `${pad}var t = typeof later;\nfunction later() {}`, line: 2, rule: "hoisting", message: /^`later` is used before its function declaration on line 3 runs/ },
+  { name: "a class used before its declaration", code: `${pad}var a = new A();\nclass A {}`, line: 2, rule: "hoisting", message: /^`A` is used before its class declaration on line 3 runs/ },
+  // let/const loop variables are shared between iterations (measured: closures see the last value)
+  { name: "closure over for (let i...)", code: `${pad}for (let i = 0; i < 3; i++) {\n  fs.push(function () {\n    return i;\n  });\n}`, line: 4, column: 12, rule: "loop-closure", message: /^`i` is declared in the head of the loop on line 2 and used in a function created in the loop: Espruino does not copy it per iteration, so every such function sees its last value: copy it into a const inside the loop body \(const current = i;\) and use that, or iterate with forEach$/ },
+  { name: "arrow over for (const x of ...)", code: `${pad}for (const x of xs) {\n  fs.push(() => x);\n}`, line: 3, rule: "loop-closure", message: /^`x` is declared in the head of the loop on line 2/ },
+  { name: "closure over for (let k in ...)", code: `${pad}for (let k in o) fs.push(function () {\n  return k;\n});`, line: 3, rule: "loop-closure", message: /^`k` is declared in the head of the loop/ },
+  { name: "function declaration in the loop body", code: `${pad}for (let i = 0; i < 3; i++) {\n  function g() {\n    return i;\n  }\n  fs.push(g);\n}`, line: 4, rule: "loop-closure", message: /^`i` is declared in the head/ },
+  { name: "closure in a nested loop over the outer loop's variable", code: `${pad}for (const a of as) {\n  for (var j = 0; j < 2; j++) {\n    later(() => a + j);\n  }\n}`, line: 4, rule: "loop-closure", message: /^`a` is declared in the head of the loop on line 2/ },
+  // built-in prototypes (measured: Array.prototype.slice and the like are undefined)
+  { name: "Array.prototype.slice.call(arguments)", code: `${pad}function f() {\n  return Array.prototype.slice.call(arguments);\n}`, line: 3, column: 10, rule: "prototype-method", message: /^Array\.prototype\.slice is undefined on Espruino \(built-in methods exist on instances only\): read it from an instance, \[\]\.slice\.call\(\.\.\.\)$/ },
+  { name: "String.prototype.trim", code: `${pad}var trim = String.prototype.trim;`, line: 2, rule: "prototype-method", message: /^String\.prototype\.trim is undefined on Espruino .*"".trim.call/ },
+  { name: "Array.prototype['map'] (computed)", code: `${pad}var map = Array.prototype["map"];`, line: 2, rule: "prototype-method", message: /^Array\.prototype\.map is undefined/ },
+  { name: "Function.prototype.apply", code: `${pad}var r = Function.prototype.apply.call(f, null, args);`, line: 2, rule: "prototype-method", message: /^Function\.prototype\.apply is undefined .*\(function \(\) \{\}\)\.apply$/ },
+  { name: "Uint8Array.prototype.subarray", code: `${pad}var sub = Uint8Array.prototype.subarray;`, line: 2, rule: "prototype-method", message: /^Uint8Array\.prototype\.subarray is undefined/ },
+  // methods no built-in object has (measured: Function "<name>" not found!)
+  ...[
+    ["flat", "var a = [[1], [2]].flat();"],
+    ["flatMap", "var a = list.flatMap(f);"],
+    ["findLast", "var a = list.findLast(f);"],
+    ["findLastIndex", "var a = list.findLastIndex(f);"],
+    ["reduceRight", "var a = list.reduceRight(f);"],
+    ["trimStart", "var a = s.trimStart();"],
+    ["trimEnd", "var a = s.trimEnd();"],
+    ["codePointAt", 'var a = s["codePointAt"](0);'],
+    ["localeCompare", "var a = s.localeCompare(t);"],
+    ["matchAll", "var a = s.matchAll(re);"],
+    ["toSorted", "var a = list.toSorted();"],
+    ["toLocaleString", "var a = n.toLocaleString();"],
+    ["getUTCHours", "var a = new Date().getUTCHours();"],
+    ["setUTCMinutes", "var a = d.setUTCMinutes(0);"],
+  ].map(([method, code]) => ({
+    name: `${method}()`,
+    code: `${pad}${code}`,
+    line: 2,
+    rule: "absent-method",
+    message: new RegExp(`^${method}\\(\\) does not exist on Espruino \\(not on strings, arrays, typed arrays or dates; calling it throws Function "${method}" not found!\\): .{5,}`),
+  })),
+  { name: "Date.UTC", code: `${pad}var t = Date.UTC(2026, 10, 28);`, line: 2, rule: "absent-global", message: /^Date\.UTC is not available on Espruino: use Date\.parse/ },
+  { name: "process.exit", code: `${pad}process.exit(1);`, line: 2, rule: "absent-global", message: /^process\.exit is not available on Espruino/ },
+  // syntax measured as SyntaxError
+  { name: "tagged template", code: `${pad}var s = tag\`a\${1}b\`;`, line: 2, rule: "tagged-template", message: /^tagged template literals are not supported by Espruino: / },
+  { name: "new.target", code: `${pad}function F() {\n  return new.target;\n}`, line: 3, rule: "new-target", message: /^new\.target is not supported by Espruino: / },
+  { name: "||=", code: `${pad}var a = 0;\na ||= 5;`, line: 3, rule: "logical-assignment", message: /^\|\|=, &&= and \?\?= are not supported by Espruino: / },
+  { name: "&&=", code: `${pad}var a = 1;\na &&= 7;`, line: 3, rule: "logical-assignment", message: /^\|\|=, &&= and \?\?=/ },
+  { name: "??= on a member", code: `${pad}o.x ??= 3;`, line: 2, rule: "logical-assignment", message: /^\|\|=, &&= and \?\?=/ },
+  // JSON.stringify ignores a replacer (measured)
+  { name: "JSON.stringify with a replacer array", code: `${pad}var j = JSON.stringify(o, ["a"]);`, line: 2, column: 27, rule: "json-replacer", message: /^JSON\.stringify ignores its replacer on Espruino/ },
+  { name: "JSON.stringify with a replacer function", code: `${pad}var j = JSON.stringify(o, function (k, v) {\n  return v;\n}, 2);`, line: 2, rule: "json-replacer", message: /^JSON\.stringify ignores its replacer/ },
+];
+
+/** Snippets that run but may fail or differ on Espruino, matched by name: one warning each, on `line`. */
+export const WARNING_CASES: ForbiddenCase[] = [
+  { name: "x.at(-1)", code: `${pad}var last = list.at(-1);`, line: 2, column: 17, rule: "absent-method-common-name", message: /^at\(\) does not exist on Espruino's strings and arrays \(calling it throws Function "at" not found!\): index from the end yourself: .*; ignore this warning if the receiver is your own object that defines at\(\)$/ },
+  { name: "s.search(re)", code: `${pad}var i = s.search(/c/);`, line: 2, rule: "absent-method-common-name", message: /^search\(\) does not exist .*indexOf/ },
+  { name: "s.normalize()", code: `${pad}var n = s.normalize();`, line: 2, rule: "absent-method-common-name", message: /^normalize\(\) does not exist/ },
+  { name: "a.with(i, v)", code: `${pad}var b = a.with(0, 5);`, line: 2, rule: "absent-method-common-name", message: /^with\(\) does not exist/ },
+  { name: "split with a limit", code: `${pad}var parts = s.split(",", 2);`, line: 2, column: 26, rule: "split", message: /^split\(separator, limit\) ignores the limit on Espruino: / },
+  { name: "split on a capture group", code: `${pad}var parts = s.split(/(\\d)/);`, line: 2, rule: "split", message: /^split\(\/\(\.\.\.\)\/\) drops the captured separators on Espruino: / },
+  { name: "instanceof Error", code: `${pad}function describe(e) {\n  return e instanceof Error ? e.message : String(e);\n}`, line: 3, rule: "instanceof-error", message: /^`instanceof Error` is false on Espruino for TypeError, ReferenceError, SyntaxError and InternalError/ },
+  { name: "re.global", code: `${pad}var g = re.global;`, line: 2, rule: "regexp-flag-property", message: /^regular expressions have no \.global property on Espruino/ },
+  { name: "re.ignoreCase", code: `${pad}var g = re.ignoreCase;`, line: 2, rule: "regexp-flag-property", message: /^regular expressions have no \.ignoreCase property/ },
 ];
 
 /** Everything in the facts file's "Works" list, as plain JavaScript. */
@@ -173,4 +239,52 @@ class Holder {
     return new Holder();
   }
 }
+function declaredFirst() {
+  return 1;
+}
+const early = declaredFirst();
+function withHelpers() {
+  function a() {
+    return b(); // b is declared later, but a only runs after it
+  }
+  function b() {
+    return 2;
+  }
+  return a() + countdown(2);
+}
+function countdown(n) {
+  return n > 0 ? countdown(n - 1) : 0;
+}
+class Node2 {
+  next() {
+    return new Node2();
+  }
+}
+const callbacks = [];
+for (let i = 0; i < 3; i++) {
+  const index = i;
+  callbacks.push(() => index + count);
+}
+for (const item of [1, 2]) {
+  const copy = item;
+  callbacks.push(function () {
+    return copy;
+  });
+}
+for (var legacy of [1, 2]) callbacks.push(() => legacy);
+for (let j = 0; j < 2; j++) count += j;
+[1, 2, 3].forEach((value) => callbacks.push(() => value));
+function args() {
+  return [].slice.call(arguments).concat("".trim.call(" x "));
+}
+Array.prototype.lastItem = function () {
+  return this[this.length - 1];
+};
+const own = Object.prototype.hasOwnProperty.call(obj, "of") && Array.prototype.constructor === Array;
+const json = JSON.stringify(obj, null, 2) + JSON.stringify(obj, undefined, 2);
+const pieces = "a,b".split(",").concat("a1b".split(/\\d/), "x".padEnd(3, "-"), [String("ab".lastIndexOf("b"))]);
+const keys = Object.keys(obj).concat(Object.values(obj));
+const typed = new TypeError("t") instanceof TypeError;
+const flags = /a/gi.flags;
+const when = Date.parse("2026-11-28T12:00:00Z") + new Date().getHours();
 `;

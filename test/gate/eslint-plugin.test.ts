@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { ESLint, Linter } from "eslint";
 import tseslint from "typescript-eslint";
 import espruino, { espruinoRules } from "../../scripts/gate/eslint-plugin.ts";
-import { ALLOWED_JS, FORBIDDEN_CASES } from "./cases.ts";
+import { ALLOWED_JS, FORBIDDEN_CASES, WARNING_CASES } from "./cases.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -46,6 +46,22 @@ describe("eslint plugin: espruino/subset on TypeScript source", () => {
     }
   });
 
+  describe("warns under espruino/subset-warnings about name-matched doubts", () => {
+    for (const item of WARNING_CASES) {
+      it(item.name, () => {
+        const messages = lintTs(item.code);
+        assert.equal(messages.length, 1, `expected one message, got:\n${describeMessages(messages)}`);
+        const [message] = messages;
+        assert.equal(message.ruleId, "espruino/subset-warnings");
+        assert.equal(message.severity, 1);
+        assert.equal(message.messageId, item.rule);
+        assert.equal(message.line, item.line);
+        if (item.column !== undefined) assert.equal(message.column, item.column);
+        assert.match(message.message, item.message);
+      });
+    }
+  });
+
   describe("flags TypeScript-shaped uses", () => {
     const cases: Array<[string, string, string, number]> = [
       ["typed parameter destructuring", "export function f({ a }: { a: number }): number {\n  return a;\n}", "destructuring", 1],
@@ -57,6 +73,18 @@ describe("eslint plugin: espruino/subset on TypeScript source", () => {
       ["Error subclass with a field", 'export class Failure extends Error {\n  code = "X";\n}', "error-subclass", 1],
       ["optional chain after a non-null assertion", "const n = o!.a?.b;", "optional-chaining", 1],
       ["satisfies with a spread", "const c = { ...base } satisfies object;", "spread", 1],
+      ["an exported function called before its declaration", "run();\nexport function run(): void {}", "hoisting", 1],
+      ["an export default function called before its declaration", "main();\nexport default function main(): void {}", "hoisting", 1],
+      ["an exported class constructed before its declaration", "const made = new Made();\nexport class Made {}", "hoisting", 1],
+      [
+        "an object of handlers built before the handlers (the parser the lead found on a board)",
+        "export function createParser(): { push(s: string): void } {\n  const parser = { push: push };\n  function push(s: string): void {\n    parser.push(s);\n  }\n  return parser;\n}",
+        "hoisting",
+        2,
+      ],
+      ["a typed closure over a for...of variable", "export function sizes(items: { size: number }[]): Array<() => number> {\n  const out: Array<() => number> = [];\n  for (const item of items) out.push((): number => item.size);\n  return out;\n}", "loop-closure", 3],
+      ["Array.prototype.slice with a type argument", "export const copy = (a: ArrayLike<number>): number[] => Array.prototype.slice.call<ArrayLike<number>, [], number[]>(a);", "prototype-method", 1],
+      ["a generic absent method", "export const flat = (a: number[][]): number[] => a.flat<number[][], 1>();", "absent-method", 1],
     ];
     for (const [name, code, rule, line] of cases) {
       it(name, () => {
@@ -107,6 +135,30 @@ describe("eslint plugin: espruino/subset on TypeScript source", () => {
     assert.deepEqual(messages, [], describeMessages(messages));
   });
 
+  it("leaves uses that run after a declaration, or only name it for the type checker", () => {
+    const code = [
+      "let handler: typeof run | undefined;", // a type: erased
+      "export { run };", // a binding, not evaluated where it is written
+      "declare function external(): number;",
+      "export const e = external();", // ambient: no declaration to wait for
+      "export function overload(a: string): string;",
+      "export function overload(a: number): number;",
+      "export function overload(a: unknown): unknown { return a; }",
+      "export const o = overload(1);",
+      "export function run(): void { handler = run; }",
+      "export const later = (): void => run();", // a nested function: runs when called
+      "for (const item of [1, 2]) {",
+      "  const copy: number = item;",
+      "  handler = (): void => { void copy; };",
+      "  type Item = typeof item;", // a type: erased
+      "  const t: Item = item;",
+      "  void t;",
+      "}",
+    ].join("\n");
+    const messages = lintTs(code);
+    assert.deepEqual(messages, [], describeMessages(messages));
+  });
+
   it("warns about 'use strict' under espruino/no-use-strict", () => {
     const messages = lintTs('"use strict";\nexport const x = 1;');
     assert.deepEqual(
@@ -138,6 +190,17 @@ describe("eslint plugin: the repository configuration (eslint.config.ts)", funct
         ["espruino/subset", 2],
       ],
     );
+  });
+
+  it("finds nothing outside the subset in app/ (the device sources)", async () => {
+    const results = await eslint.lintFiles([path.join(repoRoot, "app")]);
+    assert.ok(results.length >= 5, `only ${results.length} files linted`);
+    const subset = results.flatMap((result) =>
+      result.messages
+        .filter((m) => m.fatal === true || (m.ruleId ?? "").startsWith("espruino/"))
+        .map((m) => `${path.relative(repoRoot, result.filePath)}:${m.line}:${m.column} [${m.ruleId}] ${m.message}`),
+    );
+    assert.deepEqual(subset, []);
   });
 
   it("leaves host code in scripts/ and test/ free to use modern JavaScript", async () => {

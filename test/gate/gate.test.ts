@@ -5,7 +5,7 @@ import path from "node:path";
 import * as esbuild from "esbuild";
 import { SourceMapGenerator } from "source-map-js";
 import { checkBundle, formatProblems, type Problem } from "../../scripts/gate/gate.ts";
-import { ALLOWED_JS, FORBIDDEN_CASES } from "./cases.ts";
+import { ALLOWED_JS, FORBIDDEN_CASES, WARNING_CASES } from "./cases.ts";
 
 function describeProblems(problems: Problem[]): string {
   return problems.map((p) => `${p.line}:${p.column} [${p.rule}] ${p.message}`).join("\n") || "(none)";
@@ -20,6 +20,21 @@ describe("gate: checkBundle", () => {
         const [problem] = problems;
         assert.equal(problem.rule, item.rule);
         assert.equal(problem.severity, "error");
+        assert.equal(problem.line, item.line);
+        if (item.column !== undefined) assert.equal(problem.column, item.column);
+        assert.match(problem.message, item.message);
+      });
+    }
+  });
+
+  describe("warns about calls and reads that fail or differ when the receiver is a built-in", () => {
+    for (const item of WARNING_CASES) {
+      it(item.name, () => {
+        const problems = checkBundle(item.code);
+        assert.equal(problems.length, 1, `expected one problem, got:\n${describeProblems(problems)}`);
+        const [problem] = problems;
+        assert.equal(problem.rule, item.rule);
+        assert.equal(problem.severity, "warning");
         assert.equal(problem.line, item.line);
         if (item.column !== undefined) assert.equal(problem.column, item.column);
         assert.match(problem.message, item.message);
