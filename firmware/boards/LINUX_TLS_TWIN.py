@@ -48,8 +48,11 @@ info["build"]["makefile"] = info["build"]["makefile"] + [
   # Where the policy sources sit, relative to the Espruino checkout.
   "TLS_POLICY_DIR?=libs/espruino-tls-check",
   "INCLUDE+=-I$(ROOT)/$(TLS_POLICY_DIR)/tls -I$(ROOT)/$(TLS_POLICY_DIR)/boards",
-  # Espruino's board script quotes the string for the shell.
-  'DEFINES+=-DMBEDTLS_CONFIG_FILE="' + MBEDTLS_CONFIG + '"',
+  # A C string through make and the shell: the single quotes keep the double
+  # quotes for the compiler (as upstream's boards write BLUETOOTH_NAME_PREFIX).
+  # The line must not end in a double quote: newer get_makefile_decls.py
+  # re-quotes such DEFINES lines, 2v29's does not.
+  "DEFINES+=-DMBEDTLS_CONFIG_FILE='\"" + MBEDTLS_CONFIG + "\"'",
   "SOURCES+=" + " ".join("$(TLS_POLICY_DIR)/tls/" + source for source in TLS_POLICY_SOURCES),
   "SOURCES+=" + " ".join("libs/crypto/mbedtls/library/" + source for source in EXTRA_MBEDTLS_SOURCES),
   "LDFLAGS+=" + " ".join("-Wl,--wrap=" + symbol for symbol in TLS_POLICY_WRAPS),

@@ -21,8 +21,16 @@
 /* mbedTLS's heap is Espruino's variable store, so process.memory() shows it. */
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY
-#define MBEDTLS_PLATFORM_CALLOC_MACRO(n, size) jsvMalloc((n) * (size))
-#define MBEDTLS_PLATFORM_FREE_MACRO(p) jsvFree(p)
+#define MBEDTLS_PLATFORM_CALLOC_MACRO(n, size) jsvMalloc((size_t)(n) * (size_t)(size))
+/* mbedTLS frees pointers that may be NULL, as free() allows; jsvFree does not
+ * (it crashes on NULL). Espruino's own configuration never reaches such a
+ * call, this one does: the client's handshake->curves with ECDH enabled is
+ * NULL when the handshake ends (found running the twin). */
+static inline void tls_twin_free(void *p)
+{
+  if (p != NULL) jsvFree(p);
+}
+#define MBEDTLS_PLATFORM_FREE_MACRO(p) tls_twin_free(p)
 #define MBEDTLS_PLATFORM_SNPRINTF_MACRO espruino_snprintf
 
 /* Smaller code: AES tables as constants, the compact SHA-256. */
