@@ -13,11 +13,10 @@
 //   the boot code from Storage the way jsiSemiInit does (.bootcde after load()
 //   and a reboot, only .bootrst after reset()).
 import vm from "node:vm";
-import v8 from "node:v8";
 import type { TlsModule } from "../../typings/espruino.d.ts";
 import { atob as espruinoAtob, btoa as espruinoBtoa } from "./base64.ts";
 import { formatPrintArgs, formatResult, formatValue } from "./format.ts";
-import { BLOCK_BYTES, TOTAL_BLOCKS, blocksFromHeap, sizeOfValue } from "./sizeof.ts";
+import { BASE_BLOCKS, BLOCK_BYTES, TOTAL_BLOCKS, codeBlocks, sizeOfValue } from "./sizeof.ts";
 import { StorageError, createStorage } from "./storage.ts";
 import { createTlsModule, type TlsHost } from "./tls.ts";
 import { parseUrl } from "./url.ts";
@@ -112,24 +111,6 @@ const REALM_BOOTSTRAP = `(function (global) {
 
 type Callable = (...args: unknown[]) => unknown;
 
-let gcFunction: (() => void) | null | undefined;
-/** process.memory() collects garbage first, as Espruino does by default. */
-function collectGarbage(): void {
-  if (gcFunction === undefined) {
-    try {
-      v8.setFlagsFromString("--expose-gc");
-      gcFunction = vm.runInNewContext("gc") as () => void;
-    } catch {
-      gcFunction = null;
-    }
-  }
-  gcFunction?.();
-}
-
-function heapUsed(): number {
-  return v8.getHeapStatistics().used_heap_size;
-}
-
 /** Binary string of the app's data: strings as they are, numbers as a byte, arrays and buffers byte-wise. */
 function binaryOf(data: unknown): string {
   if (typeof data === "string") return data;
@@ -167,21 +148,23 @@ class Session {
   readonly context: vm.Context;
   readonly helpers: RealmHelpers;
   readonly timers = new Map<number, NodeJS.Timeout>();
-  readonly sockets = new Set<{ destroy(): void }>();
+  readonly sockets = new Set<{ destroy(): void; memoryBlocks(): number }>();
   readonly listeners = new Map<string, Callable[]>(); // process.on
   readonly eListeners = new Map<string, Callable[]>(); // E.on
   readonly queue: Array<() => void> = [];
   nextTimerId = 1;
   drainScheduled = false;
   closed = false;
-  readonly baseline: number;
   modules = new Map<string, unknown>();
+  /** Characters of code loaded (process.memory's model counts it). */
+  codeLength = 0;
+  /** The globals the runtime provides; the app's are the others. */
+  builtins = new Set<string>();
 
   constructor() {
     this.context = vm.createContext({}, { name: "espruino" });
     const bootstrap = vm.runInContext(REALM_BOOTSTRAP, this.context) as (g: unknown) => RealmHelpers;
     this.helpers = bootstrap(vm.runInContext("globalThis", this.context));
-    this.baseline = heapUsed();
   }
 }
 
@@ -203,6 +186,7 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
 
   run(code: string, filename = "code"): void {
     const session = this.session;
+    session.codeLength += code.length;
     try {
       new vm.Script(code, { filename }).runInContext(session.context);
     } catch (error) {
@@ -357,6 +341,7 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
   private createSession(): Session {
     const session = new Session();
     this.installGlobals(session);
+    session.builtins = new Set(Object.getOwnPropertyNames(vm.runInContext("globalThis", session.context)));
     return session;
   }
 
@@ -477,9 +462,8 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
         MODULES: "Storage,tls",
         EXPTR: 0,
       }),
-      memory: (gc?: unknown) => {
-        if (gc !== false) collectGarbage();
-        const usage = Math.min(TOTAL_BLOCKS, blocksFromHeap(heapUsed(), session.baseline));
+      memory: () => {
+        const usage = Math.min(TOTAL_BLOCKS, this.estimateBlocks(session));
         if (usage > this.peak) this.peak = usage;
         return h.object({ free: TOTAL_BLOCKS - usage, usage, total: TOTAL_BLOCKS, history: 0, gc: 0, gctime: 0, blocksize: BLOCK_BYTES });
       },
@@ -503,6 +487,20 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
       session.modules.set(id, module);
       return module;
     };
+  }
+
+  /** process.memory()'s model (sizeof.ts): rest + code + the app's globals + connections. */
+  private estimateBlocks(session: Session): number {
+    const global = vm.runInContext("globalThis", session.context) as Record<string, unknown>;
+    const seen = new Set<object>();
+    let globals = 0;
+    for (const name of Object.getOwnPropertyNames(global)) {
+      if (session.builtins.has(name)) continue;
+      globals += 1 + sizeOfValue(global[name], seen);
+    }
+    let sockets = 0;
+    for (const socket of session.sockets) sockets += socket.memoryBlocks();
+    return BASE_BLOCKS + codeBlocks(session.codeLength) + globals + sockets;
   }
 
   private createModule(session: Session, id: string): unknown {

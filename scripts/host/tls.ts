@@ -9,8 +9,9 @@
 //   layer's chunk size); errors are plain {code, message} objects;
 // - a failed handshake gives: an `error` event {code:-8, "unsent data"} when
 //   the app had written something, `end`, `close(hadError)`, then an uncaught
-//   InternalError "mbedtls_ssl_handshake returned -0x...." (or
-//   "mbedtls_x509_crt_verify: ..." for a certificate that fails the checks);
+//   InternalError "mbedtls_ssl_handshake returned -0x...." (or, with the
+//   project's firmware, "mbedtls_x509_crt_verify: <reasons> (mbedtls_ssl_handshake
+//   returned -0x2700)" for a certificate that fails the checks);
 // - after the handshake, a peer's close_notify is an `error` {-30848} in stock
 //   mode and a normal end in the project's firmware mode; a dropped TCP
 //   connection is a normal end; a fatal alert is an `error` with -0x7780.
@@ -19,8 +20,10 @@
 //   there is no `destroy()`.
 // Measured on a real Linux build: /work/notes/espruino-events.md.
 //
-// Two policies: the project's firmware (default: TLS 1.2+, ECDHE with AES-GCM
-// or ChaCha20, SNI for names, verification whenever a CA is given) and stock
+// Two policies: the project's firmware (default: TLS 1.2 - its target's
+// mbedTLS 2.28 has no TLS 1.3 -, ECDHE with AES-GCM or ChaCha20, groups
+// x25519/P-256/P-384, SNI for names, verification whenever a CA is given;
+// firmware/README.md) and stock
 // Espruino (`stock`: TLS 1.2, RSA and DHE-RSA key exchange with AES only, no
 // SNI, no verification, no session tickets).
 import net from "node:net";
@@ -39,6 +42,7 @@ import {
 } from "./mbedtls.ts";
 import { probeConnect, type ProbeResult } from "./probe.ts";
 import { parseUrl } from "./url.ts";
+import { CLIENT_CERT_BLOCKS, TLS_SOCKET_BLOCKS, stringBlocks } from "./sizeof.ts";
 
 /** What the runtime lends the tls module. */
 export interface TlsHost {
@@ -52,11 +56,17 @@ export interface TlsHost {
   newObject<T extends object>(fields: T): T;
   /** Print a line to the console (Espruino's `jsError` output). */
   print(text: string): void;
-  /** Sockets are tracked so that a reset can drop them. */
-  track(socket: { destroy(): void }): void;
-  untrack(socket: { destroy(): void }): void;
+  /** Sockets are tracked so that a reset can drop them, and for process.memory(). */
+  track(socket: TrackedSocket): void;
+  untrack(socket: TrackedSocket): void;
   /** The clock used for certificate validity. */
   now(): Date;
+}
+
+export interface TrackedSocket {
+  destroy(): void;
+  /** What the connection costs in variable blocks (sizeof.ts's model). */
+  memoryBlocks(): number;
 }
 
 export interface TlsOptions {
@@ -65,11 +75,8 @@ export interface TlsOptions {
   probe?: (host: string, port: number) => ProbeResult;
 }
 
-/** The ciphers the project's firmware offers (TLS 1.3 suites are named alike). */
+/** The suites the project's firmware offers (firmware/README.md, "The policy"). */
 const FIRMWARE_CIPHERS = [
-  "TLS_AES_128_GCM_SHA256",
-  "TLS_AES_256_GCM_SHA384",
-  "TLS_CHACHA20_POLY1305_SHA256",
   "ECDHE-ECDSA-AES128-GCM-SHA256",
   "ECDHE-RSA-AES128-GCM-SHA256",
   "ECDHE-ECDSA-AES256-GCM-SHA384",
@@ -219,12 +226,19 @@ class EspruinoTlsSocket {
   private secure: TLSSocket | null = null;
   private tap: RecordTap | null = null;
   /** What the runtime holds to drop this socket on reset (the app sees no destroy(), as on stock). */
-  private readonly handle = {
+  private readonly handle: TrackedSocket = {
     destroy: (): void => {
       this.phase = "closed";
       this.teardown();
     },
+    memoryBlocks: (): number =>
+      TLS_SOCKET_BLOCKS +
+      (this.material.cert && this.material.key ? CLIENT_CERT_BLOCKS : 0) +
+      (this.pending === "" ? 0 : stringBlocks(this.pending.length)) +
+      (this.unread === 0 ? 0 : stringBlocks(this.unread)),
   };
+  /** Received bytes queued for the app and not yet delivered. */
+  private unread = 0;
 
   constructor(
     private readonly host: TlsHost,
@@ -333,7 +347,7 @@ class EspruinoTlsSocket {
           }
         : {
             minVersion: "TLSv1.2" as const,
-            maxVersion: "TLSv1.3" as const,
+            maxVersion: "TLSv1.2" as const,
             ciphers: FIRMWARE_CIPHERS,
             ecdhCurve: FIRMWARE_GROUPS,
             servername: isIpv4Literal(this.hostName) ? undefined : this.hostName,
@@ -412,7 +426,11 @@ class EspruinoTlsSocket {
     const text = chunk.toString("latin1");
     for (let at = 0; at < text.length; at += CHUNK_SIZE) {
       const piece = text.substring(at, at + CHUNK_SIZE);
-      this.host.queue(() => this.emit("data", piece));
+      this.unread += piece.length;
+      this.host.queue(() => {
+        this.unread -= piece.length;
+        this.emit("data", piece);
+      });
     }
   }
 

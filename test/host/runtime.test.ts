@@ -94,14 +94,18 @@ describe("host runtime", () => {
     assert.equal(runtime.evaluate('Object.keys(new InternalError("x")).join()'), "message,type");
   });
 
-  it("process.memory reports blocks and memoryPeak keeps the highest usage seen", () => {
+  it("process.memory models the variable store: rest + code + the app's globals; memoryPeak keeps the highest", () => {
     const first = runtime.evaluate("process.memory().usage") as number;
+    assert.equal(first, 77, "a fresh interpreter");
     assert.equal(runtime.memoryPeak(), first);
-    runtime.run("var big = []; for (var i = 0; i < 200000; i++) big.push('item ' + i);");
+    const code = "var big = []; for (var i = 0; i < 1000; i++) big.push('item number ' + i);";
+    runtime.run(code);
     const second = runtime.evaluate("process.memory().usage") as number;
-    assert.ok(second > first + 1000, `usage ${first} -> ${second}`);
+    const expected = 77 + Math.ceil(code.length / 12) + 1 + (runtime.evaluate("E.getSizeOf(big)") as number) + 1 + 1;
+    assert.equal(second, expected);
+    assert.ok(second > first + 2000, `usage ${first} -> ${second}`);
     runtime.run("big = null;");
-    runtime.evaluate("process.memory()");
+    assert.ok((runtime.evaluate("process.memory().usage") as number) < second);
     assert.equal(runtime.memoryPeak(), second);
     assert.equal(runtime.evaluate("process.memory().total"), 16383);
   });
