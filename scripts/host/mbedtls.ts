@@ -96,9 +96,15 @@ export function handshakeMessage(code: number): string {
   return "mbedtls_ssl_handshake returned " + mbedtlsErrorText(code);
 }
 
-/** The message network.c raises when the handshake finished but verification flags are set. */
+/**
+ * The InternalError message of the project's firmware for a failed
+ * verification (firmware/tls/tls_policy_cert.c): mbedTLS's reasons on one
+ * line, then the handshake's -0x2700.
+ */
 export function verifyMessage(flags: number): string {
-  return "mbedtls_x509_crt_verify: " + verifyInfo(flags);
+  const reasons = verifyInfo(flags, "").split("\n").filter((line) => line !== "");
+  if (reasons.length === 0) return handshakeMessage(MBEDTLS.X509_CERT_VERIFY_FAILED);
+  return `mbedtls_x509_crt_verify: ${reasons.join("; ")} (${handshakeMessage(MBEDTLS.X509_CERT_VERIFY_FAILED)})`;
 }
 
 /** socketErrorString from libs/network/socketerrors.c: codes below -15 are "unknown error". */
