@@ -132,6 +132,12 @@ export class EspruinoConsole {
     if (this.echo()) this.emit(">" + this.line.replace(/\n/g, "\n:"));
   }
 
+  /** A client took over the console: it gets the prompt, as Espruino sends ">" on connect. */
+  attach(): void {
+    this.removed = true;
+    this.returnInputLine();
+  }
+
   /** Ctrl-C: clears the input line (an embedded board does not exit). */
   interrupt(): void {
     if (this.line === "") return;

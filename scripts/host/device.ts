@@ -140,6 +140,7 @@ export function startVirtualDevice(options: VirtualDeviceOptions = {}): Promise<
     client = socket;
     socket.setNoDelay(true);
     options.log?.("connected", where);
+    terminal.attach();
     socket.on("data", (data: Buffer) => {
       // A reset()/load()/E.reboot() on a line happens before the next line runs.
       terminal.receive(data.toString("latin1"), () => runtime.performPendingReboot());

@@ -80,6 +80,25 @@ interface RealmHelpers {
   stringify(value: unknown): string | undefined;
 }
 
+/**
+ * Built-ins V8 has and Espruino 2v29 does not (measured: notes/espruino-language.md
+ * §9). They are removed from the app's realm so that code relying on them fails
+ * here as it would on a board. Prototype methods are per realm, so deleting
+ * them does not touch Node's own.
+ */
+const MISSING_BUILTINS: Record<string, string[]> = {
+  "": ["Map", "Set", "WeakMap", "WeakSet", "Symbol"],
+  Number: ["isNaN", "isFinite", "isInteger", "parseInt", "MAX_SAFE_INTEGER"],
+  Date: ["UTC"],
+  "Date.prototype": ["getUTCHours", "getUTCMinutes", "getUTCSeconds", "getUTCMilliseconds", "getUTCDay", "getUTCDate", "getUTCMonth", "getUTCFullYear"],
+  Math: ["trunc"],
+  Object: ["freeze"],
+  Array: ["from", "of"],
+  "Array.prototype": ["flat", "flatMap", "at", "findLast", "entries", "keys", "reduceRight", "lastIndexOf"],
+  String: ["fromCodePoint"],
+  "String.prototype": ["at", "trimStart", "trimEnd", "codePointAt", "normalize", "localeCompare", "search"],
+};
+
 // Espruino's InternalError is not an Error: `instanceof Error` is false, its
 // own keys are message and type, and String(e) is "InternalError: message"
 // (measured on 2v29). Errors of other types are the realm's own, plus `type`.
@@ -93,6 +112,11 @@ const REALM_BOOTSTRAP = `(function (global) {
     value: function () { return this.type + ": " + this.message; }, writable: true, configurable: true,
   });
   Object.defineProperty(global, "InternalError", { value: InternalError, writable: true, configurable: true });
+  var missing = ${JSON.stringify(MISSING_BUILTINS)};
+  Object.keys(missing).forEach(function (path) {
+    var owner = path === "" ? global : path.split(".").reduce(function (o, k) { return o[k]; }, global);
+    missing[path].forEach(function (name) { delete owner[name]; });
+  });
   return {
     newError: function (type, message) {
       if (type === "InternalError") return new InternalError(message);
@@ -143,6 +167,32 @@ function uncaughtText(error: unknown): string {
   return String(error);
 }
 
+/**
+ * Unhandled promise rejections reach Node's process, not the context they
+ * happened in. Rejections of promises from a runtime's realm go to that
+ * runtime, reported as Espruino does ("Uncaught Error: Unhandled promise
+ * rejection: ..."); any other keeps Node's behaviour (it is rethrown).
+ */
+const liveRuntimes = new Set<Runtime>();
+let rejectionHookInstalled = false;
+
+function installRejectionHook(): void {
+  if (rejectionHookInstalled) return;
+  rejectionHookInstalled = true;
+  // Some hosts (mocha) re-emit the event: report each promise once.
+  const reported = new WeakSet<Promise<unknown>>();
+  process.on("unhandledRejection", (reason, promise) => {
+    if (reported.has(promise)) return;
+    for (const runtime of liveRuntimes) {
+      if (runtime.handleRejection(reason, promise)) {
+        reported.add(promise);
+        return;
+      }
+    }
+    throw reason;
+  });
+}
+
 /** Everything that lives for one boot of the interpreter. */
 class Session {
   readonly context: vm.Context;
@@ -180,6 +230,18 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
     this.storage = options.storage ?? new Map();
     this.write = options.write ?? ((text) => void process.stdout.write(text));
     this.session = this.createSession();
+    liveRuntimes.add(this);
+    installRejectionHook();
+  }
+
+  /** A rejected promise of this runtime's realm nobody handled: true when it was ours. */
+  handleRejection(reason: unknown, promise: Promise<unknown>): boolean {
+    const session = this.session;
+    const RealmPromise = vm.runInContext("Promise", session.context) as PromiseConstructor;
+    if (session.closed || !(promise instanceof RealmPromise)) return false;
+    this.reportUncaught(session.helpers.newError("Error", "Unhandled promise rejection: " + uncaughtText(reason)));
+    this.afterCallback();
+    return true;
   }
 
   // --- contract -------------------------------------------------------------
@@ -211,6 +273,7 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
   close(): void {
     this.dispose(this.session);
     this.pendingReboot = null;
+    liveRuntimes.delete(this);
   }
 
   // --- extras ---------------------------------------------------------------
@@ -247,22 +310,24 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
     return true;
   }
 
+  /**
+   * jsiSemiInit's order (measured on 2v29): boot code, E "init" and onInit,
+   * then the banner (not for a plain load()), then load(file)'s file.
+   */
   boot(kind: BootKind, file?: string): void {
     this.reset();
-    if (kind !== "load") this.write(`\n Espruino-compatible host runtime ${ESPRUINO_VERSION} (${BOARD})\n\n`);
-    if (file !== undefined) {
-      // load(file): only that file runs (boot code as after a reset).
-      this.runBootCode(true);
-      const code = this.storage.get(file);
-      if (code !== undefined) this.run(code, file);
-    } else {
-      this.runBootCode(kind === "reset");
-    }
+    // load(file) runs boot code as after a reset (only .bootrst), then the file.
+    this.runBootCode(kind === "reset" || file !== undefined);
     this.emitE("init");
     const onInit = this.session.context.onInit as unknown;
     if (typeof onInit === "function") {
       this.write("Running onInit()...\n");
       this.call(onInit as Callable, []);
+    }
+    if (kind !== "load" || file !== undefined) this.write(`\n Espruino-compatible host runtime ${ESPRUINO_VERSION} (${BOARD})\n\n`);
+    if (file !== undefined) {
+      const code = this.storage.get(file);
+      if (code !== undefined) this.run(code, file);
     }
   }
 

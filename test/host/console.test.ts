@@ -39,6 +39,12 @@ describe("host console line discipline", () => {
     assert.equal(out(), "1+2\r\n=3\r\n>");
   });
 
+  it("greets a client that takes over the console with the prompt", () => {
+    const { console, out } = makeConsole();
+    console.attach();
+    assert.equal(out(), ">");
+  });
+
   it("answers a bare newline with a new prompt and no value", () => {
     const { console, out } = makeConsole();
     feed(console, "\n");

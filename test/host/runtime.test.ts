@@ -24,6 +24,14 @@ describe("host runtime", () => {
     assert.equal(runtime.evaluate("process.env.BOARD"), "HOST_RUNTIME");
   });
 
+  it("lacks the built-ins Espruino lacks, in the app's realm only", () => {
+    assert.equal(runtime.evaluate("typeof Map + typeof Set + typeof Symbol"), "undefinedundefinedundefined");
+    assert.equal(runtime.evaluate("typeof Array.from + typeof [].flat + typeof Number.isFinite + typeof ''.search"), "undefinedundefinedundefinedundefined");
+    assert.equal(runtime.evaluate("typeof Promise + typeof Object.values + typeof isFinite"), "functionfunctionfunction");
+    assert.equal(typeof Array.from, "function");
+    assert.equal(typeof [].flat, "function");
+  });
+
   it("evaluate returns values and throws what the code throws", () => {
     assert.equal(runtime.evaluate("1+2"), 3);
     assert.throws(() => runtime.evaluate("nope()"), /nope is not defined/);
@@ -88,6 +96,12 @@ describe("host runtime", () => {
     assert.equal(output, "caught undefinedFunction is not defined\ncaught boom\n");
   });
 
+  it("reports an unhandled promise rejection like Espruino, without touching Node's", async () => {
+    runtime.run('Promise.reject(new Error("nope")); new Promise(function(r){ r(1); }).then(function(){ throw new Error("late"); });');
+    await sleep(30);
+    assert.equal(output, "Uncaught Error: Unhandled promise rejection: Error: nope\nUncaught Error: Unhandled promise rejection: Error: late\n");
+  });
+
   it("provides InternalError the Espruino way: not an Error, with type and message", () => {
     assert.equal(runtime.evaluate('String(new InternalError("x"))'), "InternalError: x");
     assert.equal(runtime.evaluate('new InternalError("x") instanceof Error'), false);
@@ -139,19 +153,27 @@ describe("host runtime", () => {
     device.close();
   });
 
-  it("boots like jsiSemiInit: .bootcde after load(), only .bootrst after reset()", async () => {
+  it("boots like jsiSemiInit: .bootcde after load(), only .bootrst after reset(), boot code before the banner", async () => {
     const device = createHostRuntime({ write: (text) => (output += text) });
     device.storage.set(".bootcde", 'print("boot code");');
+    device.storage.set(".boot0", 'print("boot0");');
     device.boot("power-on");
-    assert.match(output, /boot code\n$/);
+    assert.match(output, /^boot0\nboot code\n\n .*host runtime 2v29.*\n\n$/);
     output = "";
     device.run("reset();");
     await sleep(20);
+    assert.match(output, /^boot0\n\n .*host runtime/);
     assert.doesNotMatch(output, /boot code/);
     output = "";
     device.run("load();");
     await sleep(20);
-    assert.equal(output, "boot code\n");
+    assert.equal(output, "boot0\nboot code\n", "no banner for load()");
+    device.storage.set(".bootrst", 'print("after reset");');
+    device.storage.set("app", 'print("app");');
+    output = "";
+    device.run('load("app");');
+    await sleep(20);
+    assert.match(output, /^boot0\nafter reset\n\n .*host runtime.*\n\napp\n$/);
     device.close();
   });
 
