@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { buildBundle, rejected, SIZE_BUDGET } from "../../scripts/lib/bundle.ts";
+import { resolveConfig } from "../../scripts/lib/config.ts";
+
+describe("bundle", function () {
+  this.timeout(60_000);
+  const now = new Date("2026-11-28T12:00:00Z");
+  // An explicit empty configuration file: a developer's app.config.json must not change these tests.
+  const empty = path.join(os.tmpdir(), `bundle-test-${process.pid}.json`);
+  before(() => fs.writeFileSync(empty, "{}"));
+  after(() => fs.rmSync(empty, { force: true }));
+
+  it("fits the default configuration (one pinned root CA) in 10 KB and passes the gate", async () => {
+    const bundle = await buildBundle(resolveConfig({ config: empty }, {}, now).config);
+    assert.ok(bundle.bytes <= SIZE_BUDGET, `${bundle.bytes} bytes`);
+    assert.deepEqual(bundle.problems, []);
+    assert.equal(rejected(bundle), false);
+  });
+
+  it("is one function scope for the interpreter: no require shim, no 'use strict', ASCII only", async () => {
+    const { code } = await buildBundle(resolveConfig({ config: empty }, {}, now).config);
+    assert.ok(code.startsWith("(function(){"));
+    assert.ok(code.trimEnd().endsWith("})();"));
+    assert.ok(!code.includes("use strict"));
+    assert.ok(!code.includes("Proxy"), "esbuild's require shim needs Proxy, which Espruino lacks");
+    assert.ok(/require\("tls"\)|require\(\w\)|require,/.test(code), "Espruino's own require is used");
+    assert.ok(/^[\x09\x0a\x0d\x20-\x7e]*$/.test(code), "ASCII only");
+  });
+
+  it("keeps RESULT keys and Espruino API names whole while shortening its own names", async () => {
+    const { code } = await buildBundle(resolveConfig({ config: empty }, {}, now).config);
+    for (const name of ["cert_verified", "mem_peak", "tls_version", "clsNow", "uncaughtException", ".memory(", "setSNTP"]) {
+      assert.ok(code.includes(name), name);
+    }
+    for (const name of ["sampleMemory", "socketError", "certVerified", "deadlineMs"]) assert.ok(!code.includes(name), name);
+  });
+
+  it("leaves the Wi-Fi join code out unless a network is configured", async () => {
+    const without = await buildBundle(resolveConfig({ config: empty }, {}, now).config);
+    const withWifi = await buildBundle(resolveConfig({ config: empty, wifiSsid: "Net", wifiPassword: "password123" }, {}, now).config);
+    assert.ok(!without.code.includes("Wi-Fi: joining"));
+    assert.ok(withWifi.code.includes("Wi-Fi: joining"));
+    assert.deepEqual(withWifi.problems, []);
+  });
+
+  it("comes with a source map naming the app's files, for the gate's messages", async () => {
+    const bundle = await buildBundle(resolveConfig({ config: empty }, {}, now).config);
+    const sources = JSON.parse(bundle.map).sources as string[];
+    assert.ok(sources.includes("../app/main.ts"), sources.join());
+  });
+});
