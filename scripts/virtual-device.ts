@@ -2,7 +2,7 @@
 // The host runtime served as an Espruino console over TCP, for the espruino
 // CLI (`espruino --no-ble -p tcp://127.0.0.1:2323 ...`): upload and REPL
 // without hardware. Listens on loopback unless told otherwise.
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { startVirtualDevice } from "./host/device.ts";
 import { stopProbe } from "./host/probe.ts";
@@ -26,7 +26,11 @@ const program = new Command()
     "Serve the host runtime as an Espruino console over TCP, so that the espruino CLI can upload to it and run a REPL on it " +
       "(e.g. espruino --no-ble -p tcp://127.0.0.1:2323 -e 'print(1+2)').",
   )
-  .option("--listen <host:port>", "address to listen on (loopback unless you say otherwise)", parseListen, { host: "127.0.0.1", port: 2323 })
+  .addOption(
+    new Option("--listen <host:port>", "address to listen on (loopback unless you say otherwise)")
+      .argParser(parseListen)
+      .default({ host: "127.0.0.1", port: 2323 }, "127.0.0.1:2323"),
+  )
   .option("--stock-tls", "behave like stock Espruino's TLS: no verification, no SNI, RSA key exchange only")
   .option("--storage <file>", "keep the device's Storage in this JSON file across runs (default: in memory only)")
   .option("-v, --verbose", "also show what the device prints")
