@@ -367,6 +367,15 @@ describe("host runtime tls over real TLS (loopback)", function () {
     }
   });
 
+  it("stock: an EC client key parses but fails the handshake with -0x3f00 (no ECDSA in its mbedTLS)", async () => {
+    const ecClient = await issueLeaf(ca, "client", { commonName: "device-ec", key: "ec-p256" });
+    const srv = await serve({ requestCert: true, rejectUnauthorized: true, ca: [ca.certPem] });
+    const stock = await runClient(`https://127.0.0.1:${srv.port}/`, { cert: ecClient.certPem, key: ecClient.keyPem }, { stockTls: true });
+    assert.equal(stock.events[stock.events.length - 1], "uncaught InternalError: mbedtls_ssl_handshake returned -0x3f00");
+    const firmware = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem, cert: ecClient.certPem, key: ecClient.keyPem });
+    assert.ok(firmware.events.some((e) => e.startsWith("data string")), firmware.events.join(" | "));
+  });
+
   it("a server that is not TLS gives the -0x7200 handshake error", async () => {
     const plain = await startPlainServer("HTTP/1.1 400 Bad Request\r\n\r\n");
     servers.push(plain);
