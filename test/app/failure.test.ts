@@ -56,6 +56,18 @@ describe("failure", () => {
         "CERT_VERIFY",
         /fetch-ca/,
       ],
+      [
+        "this project's firmware: several reasons and the handshake code",
+        { uncaught: "mbedtls_x509_crt_verify: The certificate validity has expired; The certificate Common Name (CN) does not match with the expected CN (mbedtls_ssl_handshake returned -0x2700)" },
+        "CERT_VERIFY",
+        /Renew/,
+      ],
+      [
+        "this project's firmware: an unknown CA",
+        { uncaught: "mbedtls_x509_crt_verify: The certificate is not correctly signed by the trusted CA (mbedtls_ssl_handshake returned -0x2700)" },
+        "CERT_VERIFY",
+        /fetch-ca/,
+      ],
       ["a socket timeout", { socketError: { code: -3, message: "timeout" } }, "TIMEOUT"],
       ["an ESP32 reset before any byte", { socketError: { code: -9, message: "connection reset" } }, "REFUSED"],
       ["no route", { socketError: { code: -4, message: "no route" } }, "REFUSED"],

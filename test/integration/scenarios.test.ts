@@ -20,7 +20,8 @@ import {
   type TestServer,
 } from "../support/tls-servers.ts";
 
-const VERIFY = "mbedtls_x509_crt_verify:   ! ";
+/** How this project's firmware reports a verification failure (firmware/tls/tls_policy_cert.c). */
+const verifyError = (reason: string) => `mbedtls_x509_crt_verify: ${reason} (mbedtls_ssl_handshake returned -0x2700)`;
 const answer = httpResponse(howsmysslJson());
 
 interface Expected {
@@ -80,31 +81,31 @@ const scenarios: Scenario[] = [
     expect: { ok: false, error: "CERT_VERIFY", detail: /not correctly signed/ },
     config: (pki) => ({ ca: pemToBase64(pki.otherCa.certPem) }),
     real: (pki, servers) => tlsServer(servers, { cert: pki.server, answer: respond(answer) }),
-    stub: { handshakeError: VERIFY + "The certificate is not correctly signed by the trusted CA\n" },
+    stub: { handshakeError: verifyError("The certificate is not correctly signed by the trusted CA") },
   },
   {
     name: "an expired server certificate",
     expect: { ok: false, error: "CERT_VERIFY", detail: /expired/ },
     real: (pki, servers) => tlsServer(servers, { cert: pki.expired, answer: respond(answer) }),
-    stub: { handshakeError: VERIFY + "The certificate validity has expired\n" },
+    stub: { handshakeError: verifyError("The certificate validity has expired") },
   },
   {
     name: "a server certificate not yet valid",
     expect: { ok: false, error: "CERT_VERIFY", detail: /future/ },
     real: (pki, servers) => tlsServer(servers, { cert: pki.notYetValid, answer: respond(answer) }),
-    stub: { handshakeError: VERIFY + "The certificate validity starts in the future\n" },
+    stub: { handshakeError: verifyError("The certificate validity starts in the future") },
   },
   {
     name: "a hostname mismatch",
     expect: { ok: false, error: "CERT_VERIFY", detail: /CN/ },
     real: (pki, servers) => tlsServer(servers, { cert: pki.wrongName, answer: respond(answer) }, "localhost"),
-    stub: { handshakeError: VERIFY + "The certificate Common Name (CN) does not match with the expected CN\n" },
+    stub: { handshakeError: verifyError("The certificate Common Name (CN) does not match with the expected CN") },
   },
   {
     name: "a self-signed server certificate",
     expect: { ok: false, error: "CERT_VERIFY" },
     real: (pki, servers) => tlsServer(servers, { cert: pki.selfSigned, answer: respond(answer) }),
-    stub: { handshakeError: VERIFY + "The certificate is not correctly signed by the trusted CA\n" },
+    stub: { handshakeError: verifyError("The certificate is not correctly signed by the trusted CA") },
   },
   {
     name: "a server offering only TLS 1.0 and 1.1",
@@ -232,7 +233,7 @@ describe("integration: the bundle in the host runtime against real servers, and 
           {
             firmware,
             server: (options, index) =>
-              index === 0 || firmware === "stock" ? scenario.stub : { handshakeError: VERIFY + "The certificate is not correctly signed by the trusted CA\n" },
+              index === 0 || firmware === "stock" ? scenario.stub : { handshakeError: verifyError("The certificate is not correctly signed by the trusted CA") },
           },
           appConfig({ url: "https://127.0.0.1:8443/a/check", ca: config.ca, ...scenario.config?.(pki) }),
         );
