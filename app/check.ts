@@ -6,7 +6,7 @@ import type { AppConfig } from "./config.ts";
 import { classifyConnection, CLOSE_NOTIFY, ConnectionEvidence, Failure, failure, UNSENT_DATA } from "./failure.ts";
 import { createResponseParser, HttpResponse } from "./http-response.ts";
 import { errorText } from "./espruino.ts";
-import type { Platform } from "./platform.ts";
+import type { Platform, Timer } from "./platform.ts";
 
 export interface Target {
   host: string;
@@ -49,11 +49,13 @@ export function httpsGet(p: Platform, target: Target, limits: Limits, userAgent:
   let socket: Socket | null = null;
   let settled = false;
   let closed = false;
+  let grace: Timer | undefined;
 
   function settle(failed: Failure | null): void {
     if (settled) return;
     settled = true;
     p.clearTimeout(deadline);
+    if (grace !== undefined) p.clearTimeout(grace); // a pending timer would keep the interpreter busy
     p.onUncaught(null);
     p.sampleMemory();
     if (socket && !closed) {
@@ -127,6 +129,6 @@ export function httpsGet(p: Platform, target: Target, limits: Limits, userAgent:
   socket.on("close", () => {
     closed = true;
     if (parser.received || evidence.uncaught) conclude();
-    else if (!settled) p.setTimeout(conclude, HANDSHAKE_ERROR_GRACE_MS);
+    else if (!settled) grace = p.setTimeout(conclude, HANDSHAKE_ERROR_GRACE_MS);
   });
 }
