@@ -16,8 +16,7 @@ export interface EspruinoGlobals {
 
 /** The message of anything thrown (Espruino's errors carry `message`), else its text. */
 export function errorText(error: unknown): string {
-  const message = error && (error as { message?: unknown }).message;
-  return typeof message === "string" ? message : String(error);
+  return String((error && (error as { message?: unknown }).message) || error);
 }
 
 export function espruinoPlatform(g: EspruinoGlobals): Platform {

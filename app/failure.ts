@@ -47,15 +47,14 @@ const HINTS: { [code: string]: string } = {
   DNS: "Check the host name and DNS.",
   REFUSED: "Check host, port, server and firewall.",
   TIMEOUT: "Check the server is up and the port is TLS; raise the deadline.",
-  TLS_HANDSHAKE: "Check the port is TLS and the firmware meets the server's needs (firmware/).",
+  TLS_HANDSHAKE: "Check the port speaks TLS; see firmware/ for what the server needs.",
   CERT_VERIFY: "Pin the server's root CA: npm run fetch-ca -- HOST",
   HTTP_STATUS: "Check the URL path.",
   BAD_RESPONSE: "Check the URL is a howsmyssl /a/check.",
   TOO_LARGE: "Check the URL, or raise bodyCap.",
 };
 
-const REFUSED_HANDSHAKE =
-  "Server may need ECDHE or TLS 1.2+ (stock firmware lacks them: firmware/) or a client certificate.";
+const REFUSED_HANDSHAKE = "The server may need ECDHE/TLS 1.2+ (see firmware/) or a client certificate.";
 
 /**
  * [text in the message, code, hint]: the first rule whose text occurs wins.
@@ -64,7 +63,7 @@ const REFUSED_HANDSHAKE =
 const RULES: Array<[string, FailureCode, string?]> = [
   ["locate host", "DNS"],
   ["create socket", "REFUSED"],
-  ["parse", "CONFIG", "Firmware cannot parse the configured certificate or key."],
+  ["parse", "CONFIG", "The firmware cannot parse the certificate or key."],
   ["expired", "CERT_VERIFY", "Renew the server certificate, or check the clock."],
   ["future", "CERT_VERIFY", "Device clock wrong: is SNTP reachable?"],
   ["CN", "CERT_VERIFY", "Use the host name the certificate names."],

@@ -5,7 +5,7 @@ import { decoyOf } from "./decoy.ts";
 import { Failure, failure } from "./failure.ts";
 import { parseHowsmyssl } from "./howsmyssl.ts";
 import type { Platform } from "./platform.ts";
-import { CheckResult, printable, redact, reportLines, resultLine } from "./report.ts";
+import { CheckResult, redact, reportLines, resultLine } from "./report.ts";
 import { syncClock } from "./clock.ts";
 import type { joinWifi } from "./wifi.ts";
 
@@ -58,11 +58,12 @@ export function main(config: AppConfig, p: Platform, join: typeof joinWifi | nul
       result.ms = outcome.ms;
       const response = outcome.response;
       if (!response) return end(outcome.failure);
-      const status = "HTTP " + response.status + " " + printable(response.reason);
+      // JSON.stringify escapes control bytes: a server cannot drive the terminal.
+      const status = "HTTP " + response.status + " " + JSON.stringify(response.reason);
       log(status);
       if (response.status !== 200) return end(failure("HTTP_STATUS", status));
       const parsed = parseHowsmyssl(response.body);
-      if (typeof parsed === "string") return end(failure("BAD_RESPONSE", parsed + ": " + JSON.stringify(printable(response.body.substr(0, 40)))));
+      if (typeof parsed === "string") return end(failure("BAD_RESPONSE", parsed + ": " + JSON.stringify(response.body.substr(0, 40))));
       result.report = parsed;
       probe();
     });

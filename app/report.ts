@@ -52,16 +52,6 @@ export function reportLines(result: CheckResult): string[] {
   return lines;
 }
 
-/** Keeps only printable ASCII, so server bytes cannot garble the terminal or the RESULT line. */
-export function printable(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out += c > 31 && c < 127 ? text.charAt(i) : "?";
-  }
-  return out;
-}
-
 /** Replaces every occurrence of each secret (Wi-Fi password, private key) with ***. */
 export function redact(text: string, secrets: string[]): string {
   for (const secret of secrets) {

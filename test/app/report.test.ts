@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { failure } from "../../app/failure.ts";
 import { parseHowsmyssl, TlsReport } from "../../app/howsmyssl.ts";
-import { CheckResult, printable, redact, reportLines, resultLine, resultObject } from "../../app/report.ts";
+import { CheckResult, redact, reportLines, resultLine, resultObject } from "../../app/report.ts";
 import { howsmysslJson } from "../support/espruino-stub.ts";
 
 const report = parseHowsmyssl(howsmysslJson()) as TlsReport;
@@ -44,10 +44,6 @@ describe("report", () => {
     assert.ok(lines.includes("  insecure_cipher_suites: {}"));
     assert.match(lines[lines.length - 1], /^WARNING: server NOT authenticated/);
     assert.ok(!reportLines({ ...base, report, certVerified: true }).some((line) => line.startsWith("WARNING")));
-  });
-
-  it("keeps server bytes printable", () => {
-    assert.equal(printable("OK\u001b[31m\r\n\u00ff"), "OK?[31m???");
   });
 
   it("redacts every occurrence of every secret", () => {
