@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import pc from "picocolors";
-import { buildBundle, rejected, SIZE_BUDGET } from "./lib/bundle.ts";
+import { buildBundle, rejected } from "./lib/bundle.ts";
 import { say, warn, fail, runMain } from "./lib/cli.ts";
 import { addConfigOptions, resolveConfig, type ConfigFlags } from "./lib/config.ts";
 import { DEFAULT_BUNDLE } from "./lib/paths.ts";
@@ -37,7 +37,6 @@ async function main(): Promise<number> {
   fs.writeFileSync(out + ".map", bundle.map);
   const ca = resolved.config.ca ? ` (pinned CA ${Math.ceil((resolved.config.ca.length * 3) / 4)} bytes of DER, ${resolved.config.ca.length} embedded)` : "";
   say(`${shown}: ${bundle.bytes} bytes${ca}; subset gate passed`);
-  if (bundle.bytes > SIZE_BUDGET) warn(`the bundle is over ${SIZE_BUDGET} bytes; boards with little flash may need a smaller configuration`);
   return 0;
 }
 
