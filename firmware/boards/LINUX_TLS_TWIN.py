@@ -10,7 +10,8 @@
 #    (selected with MBEDTLS_CONFIG_FILE, which every mbedTLS header honours):
 #    ECDHE-ECDSA and ECDHE-RSA, AES-GCM, the curves, SNI, certificate dates;
 #  - the mbedTLS sources that configuration needs beyond Espruino's list
-#    (make/crypto/default.make): ECDH, ECDSA and the ASN.1 writer;
+#    (make/crypto/default.make): ECDH, ECDSA and the ASN.1 writer; and
+#    tls_twin_alloc.c, mbedTLS's allocator there;
 #  - the policy's C and the -Wl,--wrap flags (a plain make link, so LDFLAGS).
 #
 # Install: copy this file into the checkout's boards/ and this repository's
@@ -37,6 +38,7 @@ TLS_LIBRARIES = ["CRYPTO", "SHA256", "SHA512", "TLS"]
 # make/crypto/default.make does not compile.
 EXTRA_MBEDTLS_SOURCES = ["ecdh.c", "ecdsa.c", "asn1write.c"]
 MBEDTLS_CONFIG = "tls_twin_mbedtls_config.h"
+TWIN_ALLOCATOR = "tls_twin_alloc.c"
 
 info = copy.deepcopy(upstream.info)
 info["name"] = "Linux host twin with the espruino-tls-check TLS policy"
@@ -55,6 +57,8 @@ info["build"]["makefile"] = info["build"]["makefile"] + [
   "DEFINES+=-DMBEDTLS_CONFIG_FILE='\"" + MBEDTLS_CONFIG + "\"'",
   "SOURCES+=" + " ".join("$(TLS_POLICY_DIR)/tls/" + source for source in TLS_POLICY_SOURCES),
   "SOURCES+=" + " ".join("libs/crypto/mbedtls/library/" + source for source in EXTRA_MBEDTLS_SOURCES),
+  # mbedTLS's allocator for this configuration (see the file).
+  "SOURCES+=$(TLS_POLICY_DIR)/boards/" + TWIN_ALLOCATOR,
   "LDFLAGS+=" + " ".join("-Wl,--wrap=" + symbol for symbol in TLS_POLICY_WRAPS),
 ]
 

@@ -16,20 +16,16 @@
 
 /* --- platform: as in Espruino's own configuration ------------------------- */
 
-#include "jsvar.h" /* jsvMalloc, jsvFree, espruino_snprintf */
+#include "jsvar.h" /* espruino_snprintf */
 
-/* mbedTLS's heap is Espruino's variable store, so process.memory() shows it. */
+/* mbedTLS's heap is Espruino's variable store, so process.memory() shows it,
+ * with the C heap as a fallback and a NULL-safe free: tls_twin_alloc.c says
+ * why. */
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY
-#define MBEDTLS_PLATFORM_CALLOC_MACRO(n, size) jsvMalloc((size_t)(n) * (size_t)(size))
-/* mbedTLS frees pointers that may be NULL, as free() allows; jsvFree does not
- * (it crashes on NULL). Espruino's own configuration never reaches such a
- * call, this one does: the client's handshake->curves with ECDH enabled is
- * NULL when the handshake ends (found running the twin). */
-static inline void tls_twin_free(void *p)
-{
-  if (p != NULL) jsvFree(p);
-}
+void *tls_twin_calloc(size_t n, size_t size);
+void tls_twin_free(void *p);
+#define MBEDTLS_PLATFORM_CALLOC_MACRO(n, size) tls_twin_calloc((n), (size))
 #define MBEDTLS_PLATFORM_FREE_MACRO(p) tls_twin_free(p)
 #define MBEDTLS_PLATFORM_SNPRINTF_MACRO espruino_snprintf
 
