@@ -195,6 +195,9 @@ describe("firmware boards", function () {
       }
       assert.ok(board.info.build.makefile.some((l) => l.startsWith("INCLUDE+=") && l.includes("-I$(ROOT)/$(TLS_POLICY_DIR)/boards")));
       assert.ok(existsSync(join(BOARDS, "tls_twin_mbedtls_config.h")));
+      // The configuration's allocator (mbedtls_calloc/mbedtls_free) is compiled in.
+      assert.ok(board.info.build.makefile.includes("SOURCES+=$(TLS_POLICY_DIR)/boards/tls_twin_alloc.c"));
+      assert.ok(existsSync(join(BOARDS, "tls_twin_alloc.c")));
     });
   });
 
