@@ -14,14 +14,17 @@
  *    app ran from the telnet console: its second connection (the
  *    verification probe) could not get its receive buffer, now and then.
  *    Such an allocation comes from the C heap instead, which is where all of
- *    mbedTLS's memory comes from on the ESP32 (ESP-IDF's heap).
+ *    mbedTLS's memory comes from on the ESP32 (ESP-IDF's heap); it is not in
+ *    process.memory(), so each one is reported on stderr.
  *  - mbedTLS frees pointers that may be NULL, as free() allows; jsvFree
  *    crashes on NULL. With ECDH enabled, mbedTLS 2.1.1 frees the client's
  *    never-allocated handshake->curves at the end of every handshake.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "jsinteractive.h" /* jsiFreeMoreMemory */
 #include "jsvar.h"
 #include "tls_twin_mbedtls_config.h"
 
@@ -54,7 +57,17 @@ void *tls_twin_calloc(size_t n, size_t size)
   /* Zeroed, and left locked until tls_twin_free (as jsvMalloc does); it runs
    * the garbage collector once itself before giving up. */
   flat = jsvNewFlatStringOfLength((unsigned int)(n * size));
+  if (flat == NULL) {
+    /* As jsvMalloc does: drop the console's command history, collect, retry. */
+    while (jsiFreeMoreMemory()) {
+    }
+    jsvGarbageCollect();
+    flat = jsvNewFlatStringOfLength((unsigned int)(n * size));
+  }
   if (flat != NULL) return jsvGetFlatStringPointer(flat);
+  /* process.memory() will not count this block: say so on stderr, where the
+   * twin tests look (Espruino's console stays the app's). */
+  fprintf(stderr, "tls_twin_alloc: %lu bytes from the C heap (no room among Espruino's variables)\n", (unsigned long)(n * size));
   return heap_calloc(n, size);
 }
 
