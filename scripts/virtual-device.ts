@@ -32,10 +32,11 @@ const program = new Command()
       .default({ host: "127.0.0.1", port: 2323 }, "127.0.0.1:2323"),
   )
   .option("--stock-tls", "behave like stock Espruino's TLS: no verification, no SNI, RSA key exchange only")
+  .option("--no-tls", "behave like firmware built without TLS: require(\"tls\") fails (the check reports NO_TLS)")
   .option("--storage <file>", "keep the device's Storage in this JSON file across runs (default: in memory only)")
   .option("-v, --verbose", "also show what the device prints")
   .showHelpAfterError()
-  .action(async (options: { listen: Listen; stockTls?: boolean; storage?: string; verbose?: boolean }) => {
+  .action(async (options: { listen: Listen; stockTls?: boolean; tls: boolean; storage?: string; verbose?: boolean }) => {
     const say = (text: string): void => void process.stderr.write(text + "\n");
     let device;
     try {
@@ -43,6 +44,7 @@ const program = new Command()
         host: options.listen.host,
         port: options.listen.port,
         stockTls: options.stockTls === true,
+        noTls: options.tls === false,
         storageFile: options.storage,
         onOutput: options.verbose ? (text) => void process.stdout.write(text) : undefined,
         log: (event, detail) => {

@@ -12,6 +12,8 @@ export interface VirtualDeviceOptions {
   host?: string;
   port?: number;
   stockTls?: boolean;
+  /** Like firmware built without TLS (require("tls") fails). */
+  noTls?: boolean;
   /** Keep Storage in this JSON file (read at start, written on change). */
   storageFile?: string;
   /** Told about connections and what the device prints (for a CLI's log). */
@@ -98,6 +100,7 @@ export function startVirtualDevice(options: VirtualDeviceOptions = {}): Promise<
   const terminal = new EspruinoConsole(evaluator, send, `Espruino ${ESPRUINO_VERSION} ${BOARD}`);
   const runtime = createHostRuntime({
     stockTls: options.stockTls,
+    noTls: options.noTls,
     storage,
     write: (text) => {
       terminal.print(text);

@@ -25,6 +25,8 @@ import type { ProbeResult } from "./probe.ts";
 export interface HostRuntimeOptions {
   /** Like stock Espruino: no verification, no SNI, close_notify as an error. */
   stockTls?: boolean;
+  /** Like firmware built without TLS: require("tls") throws `Module "tls" not found`, MODULES lists no tls. */
+  noTls?: boolean;
   /** Where console output goes (default: process.stdout). */
   write?: (text: string) => void;
   /** Replaces the tls module (the unit-test stub plugs in here). */
@@ -524,7 +526,7 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
         RAM: TOTAL_BLOCKS * BLOCK_BYTES,
         SERIAL: "00000000-0000-0000-0000-000000000000",
         CONSOLE: "Telnet",
-        MODULES: "Storage,tls",
+        MODULES: this.options.noTls ? "Storage" : "Storage,tls",
         EXPTR: 0,
       }),
       memory: () => {
@@ -588,6 +590,7 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
       return wrapped;
     }
     if (id === "tls") {
+      if (this.options.noTls) return undefined;
       if (this.options.tls) return this.options.tls;
       const host: TlsHost = {
         queue: (task) => this.enqueue(session, task),
