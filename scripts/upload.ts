@@ -414,7 +414,7 @@ function program(): Command {
       .addOption(new Option("--baud <rate>", "serial speed in bits per second").default(SUGGESTED_BAUD).argParser(wholeNumber("--baud")))
       .addOption(new Option("--fail-on <rating>", "exit 3 when the rating is this or worse").choices(["improvable", "bad"]))
       .addOption(new Option("--timeout <ms>", "how long to wait for RESULT after the upload (default: deadline x2 + Wi-Fi + 20 s)").argParser(wholeNumber("--timeout")))
-      .option("--ram", "send the code to RAM only, for a quick try: it runs now and is gone after a reset (boot code stored earlier stays)")
+      .option("--ram", "send the code to RAM only, for a quick try: it runs now and is gone after a reset (boot code stored earlier stays); the code then takes RAM that TLS needs")
       .option("--verbose", "also show what the espruino CLI says (secrets masked)"),
   );
 }
