@@ -5,6 +5,8 @@
 // handshake. Every byte here is in the device's bundle: rules are data,
 // hints are short.
 
+import { find } from "./text.ts";
+
 export type FailureCode =
   | "CONFIG"
   | "NO_TLS"
@@ -46,7 +48,7 @@ const HINTS: { [code: string]: string } = {
   WIFI: "Check SSID, password, 2.4 GHz, signal.",
   DNS: "Check the host name and DNS.",
   REFUSED: "Check host, port, server and firewall.",
-  TIMEOUT: "Check the server is up and the port is TLS; raise the deadline.",
+  TIMEOUT: "Check the server and that the port is TLS; raise the deadline.",
   TLS_HANDSHAKE: "Check the port speaks TLS; see firmware/ for what the server needs.",
   CERT_VERIFY: "Pin the server's root CA: npm run fetch-ca -- HOST",
   HTTP_STATUS: "Check the URL path.",
@@ -72,7 +74,7 @@ const RULES: Array<[string, FailureCode, string?]> = [
   ["0x7780", "TLS_HANDSHAKE", REFUSED_HANDSHAKE], // fatal alert from the server
   ["0x6e00", "TLS_HANDSHAKE", REFUSED_HANDSHAKE], // protocol version refused
   ["0x7200", "TLS_HANDSHAKE", "This port does not speak TLS: check the URL."], // not a TLS record
-  ["memory", "TLS_HANDSHAKE", "Free memory, or use firmware with smaller TLS buffers."],
+  ["memory", "TLS_HANDSHAKE", "Free memory, or see firmware/ for smaller TLS buffers."],
   ["timeout", "TIMEOUT"],
   ["not found", "DNS"],
   // With no byte received, these are how an ESP32 reports a refusal.
@@ -95,6 +97,6 @@ export function classifyConnection(evidence: ConnectionEvidence): Failure {
   )
     .replace(/\s+/g, " ")
     .trim();
-  for (const rule of RULES) if (text.indexOf(rule[0]) >= 0) return failure(rule[1], text, rule[2]);
+  for (const rule of RULES) if (find(text, rule[0]) >= 0) return failure(rule[1], text, rule[2]);
   return failure("TLS_HANDSHAKE", text);
 }

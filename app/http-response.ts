@@ -5,6 +5,8 @@
 // Device code: keep to Espruino's subset (no `?` or `{n}` in regexes, no
 // destructuring, no spread, no default parameters).
 
+import { find } from "./text.ts";
+
 export interface HttpResponse {
   status: number;
   reason: string;
@@ -67,7 +69,7 @@ export function createResponseParser(bodyCap: number): ResponseParser {
 
   /** Removes and returns the next line, or null if it has not fully arrived. */
   function line(): string | null {
-    const end = buffer.indexOf("\r\n");
+    const end = find(buffer, "\r\n");
     if (end < 0) return null;
     const text = buffer.substr(0, end);
     buffer = buffer.substr(end + 2);
@@ -76,7 +78,7 @@ export function createResponseParser(bodyCap: number): ResponseParser {
 
   /** Parses the status line and headers once they are complete; false when more input is needed. */
   function parseHead(): boolean {
-    const end = buffer.indexOf("\r\n\r\n");
+    const end = find(buffer, "\r\n\r\n");
     if (end < 0) {
       if (buffer.length > MAX_HEAD) fail("BAD_RESPONSE", "head too long");
       return false;
@@ -104,7 +106,7 @@ export function createResponseParser(bodyCap: number): ResponseParser {
     const length = headers["content-length"];
     if (code === 204 || code === 304) {
       parser.response = head;
-    } else if ((headers["transfer-encoding"] || "").toLowerCase().indexOf("chunked") >= 0) {
+    } else if (find((headers["transfer-encoding"] || "").toLowerCase(), "chunked") >= 0) {
       chunked = true;
       left = CHUNK_SIZE;
     } else if (length === undefined) {

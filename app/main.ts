@@ -43,7 +43,7 @@ export function main(config: AppConfig, p: Platform, join: typeof joinWifi | nul
       result.certVerified = false;
       return end(null);
     }
-    log("Probe: pinning a decoy CA");
+    log("Probe: decoy CA");
     httpsGet(p, Object.assign({}, target, { ca: decoyOf(target.ca) }), config, userAgent, (outcome) => {
       const failed = outcome.failure;
       result.certVerified = failed ? (failed.code === "CERT_VERIFY" ? true : null) : false;
@@ -71,9 +71,6 @@ export function main(config: AppConfig, p: Platform, join: typeof joinWifi | nul
 
   const wifi = p.wifi();
   const afterWifi = () => (wifi ? syncClock(p, wifi, config, log, check) : check());
-  if (!join || !wifi) {
-    if (join) log("Wi-Fi: no Wifi module");
-    return afterWifi();
-  }
+  if (!join) return afterWifi();
   join(p, wifi, config, log, (failed) => (failed ? end(failed) : afterWifi()));
 }

@@ -6,7 +6,13 @@ import type { AppConfig } from "./config.ts";
 import { Failure, failure } from "./failure.ts";
 import type { Platform } from "./platform.ts";
 
-export function joinWifi(p: Platform, wifi: WifiModule, config: AppConfig, log: (line: string) => void, done: (failed: Failure | null) => void): void {
+/** Joins the configured network; a board without a Wifi module (wired, or the Linux build) goes on with its own. */
+export function joinWifi(p: Platform, board: WifiModule | null, config: AppConfig, log: (line: string) => void, done: (failed: Failure | null) => void): void {
+  if (!board) {
+    log("Wi-Fi: no Wifi module");
+    return done(null);
+  }
+  const wifi = board;
   const settings = config.wifi!;
   const name = '"' + settings.ssid + '"';
   let attempt = 0;

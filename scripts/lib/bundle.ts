@@ -1,7 +1,9 @@
 // Bundles app/ into one script for the Espruino interpreter, with the
 // configuration embedded as a module ("app-config").
 import * as esbuild from "esbuild";
+import * as espree from "espree";
 import path from "node:path";
+import { SourceMapConsumer, SourceMapGenerator } from "source-map-js";
 import type { AppConfig } from "../../app/config.ts";
 import { checkBundle, type Problem } from "../gate/gate.ts";
 import { REPO_ROOT } from "./paths.ts";
@@ -89,8 +91,66 @@ export async function buildBundle(config: AppConfig): Promise<Bundle> {
       },
     ],
   });
-  const code = result.outputFiles.find((file) => file.path.endsWith(".js"))!.text;
-  const map = result.outputFiles.find((file) => file.path.endsWith(".map"))!.text;
+  const built = terminateBareReturns(
+    result.outputFiles.find((file) => file.path.endsWith(".js"))!.text,
+    result.outputFiles.find((file) => file.path.endsWith(".map"))!.text,
+  );
+  const { code, map } = built;
   const problems = checkBundle(code, { filename: path.join(REPO_ROOT, "dist", "app.js"), sourceMap: map, cwd: REPO_ROOT });
   return { code, map, bytes: Buffer.byteLength(code), problems };
 }
+
+interface AstNode {
+  type: string;
+  argument?: unknown;
+  range: [number, number];
+  loc: { end: { line: number; column: number } };
+}
+
+/**
+ * esbuild prints a bare `return` that ends a block as `return}`, which
+ * Espruino 2v29 rejects ("Unexpected end of Input") in several positions
+ * (docs/espruino-behaviour.md). Adds the `;` and shifts the source map to match.
+ */
+export function terminateBareReturns(code: string, map: string): { code: string; map: string } {
+  const ast = espree.parse(code, { ecmaVersion: "latest", sourceType: "script", range: true, loc: true });
+  const returns: AstNode[] = [];
+  (function walk(node: unknown): void {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const typed = node as AstNode & Record<string, unknown>;
+    if (typed.type === "ReturnStatement" && !typed.argument && /^\s*\}/.test(code.slice(typed.range[1]))) returns.push(typed);
+    for (const key of Object.keys(typed)) if (key !== "parent" && key !== "loc" && key !== "range") walk(typed[key]);
+  })(ast);
+  if (returns.length === 0) return { code, map };
+  returns.sort((a, b) => a.range[1] - b.range[1]);
+  let out = "";
+  let from = 0;
+  for (const node of returns) {
+    out += code.slice(from, node.range[1]) + ";";
+    from = node.range[1];
+  }
+  out += code.slice(from);
+
+  // Generated columns after an insertion on the same line move right by one per insertion.
+  const shift = (line: number, column: number) =>
+    column + returns.filter((node) => node.loc.end.line === line && node.loc.end.column <= column).length;
+  const consumer = new SourceMapConsumer(JSON.parse(map));
+  const generator = new SourceMapGenerator({ file: consumer.file ?? undefined });
+  consumer.eachMapping((mapping) => {
+    const generated = { line: mapping.generatedLine, column: shift(mapping.generatedLine, mapping.generatedColumn) };
+    if (!mapping.source || mapping.originalLine === null || mapping.originalColumn === null) return generator.addMapping({ generated });
+    generator.addMapping({
+      generated,
+      original: { line: mapping.originalLine, column: mapping.originalColumn },
+      source: mapping.source,
+      name: mapping.name || undefined,
+    });
+  });
+  for (const source of consumer.sources) {
+    const content = consumer.sourceContentFor(source, true);
+    if (content) generator.setSourceContent(source, content);
+  }
+  return { code: out, map: generator.toString() };
+}
+

@@ -8,6 +8,7 @@ import { main } from "../../app/main.ts";
 import type { CheckResult } from "../../app/report.ts";
 import { joinWifi } from "../../app/wifi.ts";
 import { chunkedResponse, createStub, howsmysslJson, httpResponse, resultOf, ServerScript, StubOptions } from "../support/espruino-stub.ts";
+import { withEspruinoStrings } from "../support/espruino-quirks.ts";
 import { appConfig, runWithStub } from "../support/run-app.ts";
 
 /** How this project's firmware reports a verification failure (firmware/tls/tls_policy_cert.c). */
@@ -264,6 +265,28 @@ describe("main (device program against stubbed Espruino)", () => {
       assert.ok(!output.includes(password));
       assert.ok(!output.includes(key));
       assert.ok(output.includes("***"));
+    });
+  });
+
+  describe("with Espruino's indexOf (a needle cut off at the end counts as found)", () => {
+    it("reads answers split at every point", () => {
+      withEspruinoStrings(() => {
+        for (const response of [answer, chunkedResponse(howsmysslJson(), 41)]) {
+          for (let cut = 1; cut < response.length; cut++) {
+            const { result } = run({ server: verifyingServer({ response, chunks: [cut] }) });
+            assert.equal(result.ok, true, "cut at " + cut);
+          }
+        }
+      });
+    });
+
+    it("still tells a refused handshake from a certificate failure", () => {
+      withEspruinoStrings(() => {
+        for (const [code, error] of [["-0x7780", "TLS_HANDSHAKE"], ["-0x7200", "TLS_HANDSHAKE"], ["-0x2700", "CERT_VERIFY"]]) {
+          const { result } = run({ server: { handshakeError: "mbedtls_ssl_handshake returned " + code } });
+          assert.equal(result.error, error, code);
+        }
+      });
     });
   });
 });

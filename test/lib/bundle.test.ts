@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildBundle, rejected, SIZE_BUDGET } from "../../scripts/lib/bundle.ts";
+import * as esbuild from "esbuild";
+import { SourceMapConsumer } from "source-map-js";
+import { buildBundle, rejected, SIZE_BUDGET, terminateBareReturns } from "../../scripts/lib/bundle.ts";
 import { resolveConfig } from "../../scripts/lib/config.ts";
 
 describe("bundle", function () {
@@ -51,4 +53,35 @@ describe("bundle", function () {
     const sources = JSON.parse(bundle.map).sources as string[];
     assert.ok(sources.includes("../app/main.ts"), sources.join());
   });
+
+  describe("terminateBareReturns", () => {
+    it("ends every bare return before a closing brace with a semicolon, and nothing else", async () => {
+      const source = "export function f(g: number) { if (g) return; g++; return; }\nexport const h = (x: number) => { for (;;) if (x) return; };\nexport function k() { return 5; }\n";
+      const built = await esbuild.transform(source, { loader: "ts", minify: true, format: "iife", sourcemap: "external", sourcefile: "src.ts" });
+      assert.match(built.code, /return\}/, "esbuild prints `return}`");
+      const { code } = terminateBareReturns(built.code, built.map);
+      assert.doesNotMatch(code, /return\}/);
+      assert.equal(code.replace(/return;\}/g, "return}"), built.code, "only semicolons were added");
+      assert.match(code, /return 5\}/, "returns with a value are left alone");
+    });
+
+    it("keeps the source map pointing at the same source positions", async () => {
+      const source = "export function f(g: number) {\n  if (g) return;\n  g++;\n}\nexport function after() {\n  return \"marker\";\n}\n";
+      const built = await esbuild.transform(source, { loader: "ts", minify: true, format: "iife", sourcemap: "external", sourcefile: "src.ts" });
+      const fixed = terminateBareReturns(built.code, built.map);
+      const where = (code: string, map: string) => {
+        const index = code.indexOf('"marker"');
+        const before = code.slice(0, index).split("\n");
+        return new SourceMapConsumer(JSON.parse(map)).originalPositionFor({ line: before.length, column: before[before.length - 1].length });
+      };
+      const original = where(built.code, built.map);
+      assert.equal(original.line, 6);
+      assert.deepEqual(where(fixed.code, fixed.map), original);
+    });
+
+    it("leaves a bundle with no bare return untouched", () => {
+      assert.deepEqual(terminateBareReturns("var a=1;", '{"version":3,"sources":[],"mappings":""}'), { code: "var a=1;", map: '{"version":3,"sources":[],"mappings":""}' });
+    });
+  });
 });
+
