@@ -2,8 +2,6 @@
 // official espruino CLI's terminal mode. What you type goes to the board;
 // what the board prints comes back unchanged (its bytes as sent).
 import path from "node:path";
-import fs from "node:fs";
-import os from "node:os";
 import { StringDecoder } from "node:string_decoder";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -63,13 +61,11 @@ export async function repl(options: ReplOptions): Promise<number> {
     deviceExists = check.exists === true;
   }
 
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "espruino-repl-"));
   const interpreter = new CliOutputInterpreter();
   // Set from the CLI's output callbacks (hence the casts: no narrowing to the initial values).
   let connected = false as boolean;
   let problem = null as ConnectProblem | null;
   let otherFailure = null as string | null;
-  let cli: CliProcess;
   const tty = "isTTY" in stdin && stdin.isTTY === true && typeof (stdin as NodeJS.ReadStream).setRawMode === "function";
 
   // Until "Connected", stdout carries the CLI's own lines; then, perhaps, its note about a
@@ -176,64 +172,61 @@ export async function repl(options: ReplOptions): Promise<number> {
     void cli.exited.then(() => clearInterval(poll));
   };
 
-  try {
-    cli = spawnCli(cliArgs({ port, baud, mode: { kind: "terminal" }, noBoardJsonDir: path.join(scratch, "no-board-files") }), {
-      stdin: "pipe",
-      onLine: handleLine,
-      rawStdout: fromCli,
-    });
-    cli.child.stdin?.on("error", () => {}); // the CLI may be gone already
-    // Keys typed before the board answered wait here (the CLI reads its input only once connected).
-    const earlyKeys: Buffer[] = [];
-    let ended = false;
-    const onData = (chunk: Buffer | string) => {
-      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-      if (connected) return keys(bytes);
-      earlyKeys.push(bytes);
-      if (tty && (bytes.includes(CTRL_C) || bytes.includes(CTRL_D))) cli.stop();
-    };
-    const onEnd = () => {
-      ended = true;
-      if (connected) inputEnded();
-    };
-    const flushPending = setInterval(() => {
-      if (!connected) return;
-      clearInterval(flushPending);
-      for (const bytes of earlyKeys.splice(0)) keys(bytes);
-      if (ended) inputEnded();
-    }, 20);
-    if (tty) (stdin as NodeJS.ReadStream).setRawMode(true);
-    stdin.on("data", onData);
-    stdin.on("end", onEnd);
-    stdin.resume();
-    const onSigint = () => cli.stop();
-    process.on("SIGINT", onSigint);
-
-    const { code, signal } = await cli.exited;
+  // The handlers above use `cli` only once it runs.
+  const cli: CliProcess = spawnCli(cliArgs({ port, baud, mode: { kind: "terminal" } }), {
+    stdin: "pipe",
+    onLine: handleLine,
+    rawStdout: fromCli,
+  });
+  cli.child.stdin?.on("error", () => {}); // the CLI may be gone already
+  // Keys typed before the board answered wait here (the CLI reads its input only once connected).
+  const earlyKeys: Buffer[] = [];
+  let ended = false;
+  const onData = (chunk: Buffer | string) => {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    if (connected) return keys(bytes);
+    earlyKeys.push(bytes);
+    if (tty && (bytes.includes(CTRL_C) || bytes.includes(CTRL_D))) cli.stop();
+  };
+  const onEnd = () => {
+    ended = true;
+    if (connected) inputEnded();
+  };
+  const flushPending = setInterval(() => {
+    if (!connected) return;
     clearInterval(flushPending);
-    process.off("SIGINT", onSigint);
-    stdin.off("data", onData);
-    stdin.off("end", onEnd);
-    if (tty) (stdin as NodeJS.ReadStream).setRawMode(false);
-    stdin.pause();
-    pending += decoder.end();
-    if (phase === "cli") for (const line of pending.split("\n")) handleLine("stdout", line);
-    else if (pending && !noticeLine.startsWith(pending)) toBoardOutput(pending);
+    for (const bytes of earlyKeys.splice(0)) keys(bytes);
+    if (ended) inputEnded();
+  }, 20);
+  if (tty) (stdin as NodeJS.ReadStream).setRawMode(true);
+  stdin.on("data", onData);
+  stdin.on("end", onEnd);
+  stdin.resume();
+  const onSigint = () => cli.stop();
+  process.on("SIGINT", onSigint);
 
-    if (problem) {
-      const explained = problem.kind === "not-found" ? { ...problem, listing: await listSerialPorts() } : problem;
-      for (const line of explainConnectProblem(explained)) fail(line);
-      return EXIT.USAGE;
-    }
-    if (otherFailure || !connected) {
-      fail(otherFailure ?? `the espruino CLI ended (${signal ?? `exit code ${code}`}) before connecting to ${where}`);
-      return EXIT.USAGE;
-    }
-    notice(pc.dim(`\ndisconnected from ${where}`));
-    return EXIT.OK;
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
+  const { code, signal } = await cli.exited;
+  clearInterval(flushPending);
+  process.off("SIGINT", onSigint);
+  stdin.off("data", onData);
+  stdin.off("end", onEnd);
+  if (tty) (stdin as NodeJS.ReadStream).setRawMode(false);
+  stdin.pause();
+  pending += decoder.end();
+  if (phase === "cli") for (const line of pending.split("\n")) handleLine("stdout", line);
+  else if (pending && !noticeLine.startsWith(pending)) toBoardOutput(pending);
+
+  if (problem) {
+    const explained = problem.kind === "not-found" ? { ...problem, listing: await listSerialPorts() } : problem;
+    for (const line of explainConnectProblem(explained)) fail(line);
+    return EXIT.USAGE;
   }
+  if (otherFailure || !connected) {
+    fail(otherFailure ?? `the espruino CLI ended (${signal ?? `exit code ${code}`}) before connecting to ${where}`);
+    return EXIT.USAGE;
+  }
+  notice(pc.dim(`\ndisconnected from ${where}`));
+  return EXIT.OK;
 }
 
 function program(): Command {

@@ -189,7 +189,6 @@ export async function upload(options: UploadOptions, output: UploadOutput = cons
       port,
       baud,
       mode: { kind: options.ram ? "ram" : "flash", file, stayConnectedSeconds },
-      noBoardJsonDir: path.join(scratch, "no-board-files"),
     });
     o.info(`bundle ${bundle.bytes} bytes; ${options.ram ? "sending it to the board's RAM (gone after a reset)" : "storing it as the board's boot code (Storage .bootcde)"} with the espruino CLI ${ESPRUINO_VERSION}`);
     return await session({ port, deviceExists, timeoutMs, failOn: options.failOn, verbose: options.verbose === true, args, o, signal: options.signal });

@@ -28,9 +28,13 @@ export interface CliArgsOptions {
   port: PortSpec;
   baud: number;
   mode: CliMode;
-  /** A directory that holds no board files: where the CLI is told to look for them. */
-  noBoardJsonDir: string;
 }
+
+/**
+ * Where the CLI is told to look for board description files: a folder that
+ * does not exist, inside the installed package (so nobody else can put one there).
+ */
+export const NO_BOARD_FILES = path.join(ESPRUINO_DIR, ".no-board-files");
 
 /**
  * The CLI's arguments (pure).
@@ -40,8 +44,9 @@ export interface CliArgsOptions {
  * - `-b BAUD`: the serial speed (ignored for tcp://).
  * - `--config MODULE_URL=`: never download modules from the internet (the
  *   bundle needs only the firmware's built-in modules).
- * - `--config BOARD_JSON_URL=DIR`: read board descriptions from DIR (empty)
- *   instead of downloading them; the CLI only uses them for hints.
+ * - `--config BOARD_JSON_URL=NO_BOARD_FILES`: look for board descriptions in a
+ *   folder that has none instead of downloading them (the CLI only uses them
+ *   for hints; it says ENOENT and carries on).
  * - upload: `--verbose` (its progress lines), `--config SAVE_ON_SEND=1`
  *   ("Direct to Flash (execute code at boot)": the code is written with
  *   require("Storage").write(".bootcde", ...) in chunks, then `load()`
@@ -50,7 +55,7 @@ export interface CliArgsOptions {
  *   the upload so that the board's output keeps coming (we stop it at RESULT).
  */
 export function cliArgs(options: CliArgsOptions): string[] {
-  const args = ["-p", portText(options.port), "--no-ble", "-b", String(options.baud), "--config", "MODULE_URL=", "--config", `BOARD_JSON_URL=${options.noBoardJsonDir}`];
+  const args = ["-p", portText(options.port), "--no-ble", "-b", String(options.baud), "--config", "MODULE_URL=", "--config", `BOARD_JSON_URL=${NO_BOARD_FILES}`];
   const mode = options.mode;
   if (mode.kind === "terminal") return args;
   return [...args, "--verbose", "--config", `SAVE_ON_SEND=${mode.kind === "flash" ? 1 : 0}`, "--sleep", String(mode.stayConnectedSeconds), mode.file];
