@@ -16,7 +16,8 @@
 //   never delivers anything.
 // - Storage lives in ./espruino.flash: each process runs in its own folder.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,6 +66,11 @@ export function runEspruino(bin: string, args: string[], cwd: string, timeoutMs:
 
 /** The board and version the executable reports; LINUX is stock, LINUX_TLS_TWIN this project's twin. */
 export async function firmwareOf(bin: string): Promise<FirmwareInfo> {
+  try {
+    await access(bin, constants.X_OK);
+  } catch {
+    throw new Error(`ESPRUINO_BIN=${bin} is not an executable file`);
+  }
   const dir = await mkdtemp(join(tmpdir(), "twin-board-"));
   try {
     const run = await runEspruino(bin, ["-e", 'console.log("FIRMWARE "+process.env.BOARD+" "+process.env.VERSION)'], dir, 10_000);
