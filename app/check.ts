@@ -50,6 +50,8 @@ export function httpsGet(p: Platform, target: Target, limits: Limits, userAgent:
   let settled = false;
   let closed = false;
   let grace: Timer | undefined;
+  /** Set when settled with the socket still open: gives the outcome once it has closed. */
+  let handOver: (() => void) | undefined;
 
   function settle(failed: Failure | null): void {
     if (settled) return;
@@ -58,11 +60,16 @@ export function httpsGet(p: Platform, target: Target, limits: Limits, userAgent:
     if (grace !== undefined) p.clearTimeout(grace); // a pending timer would keep the interpreter busy
     p.onUncaught(null);
     p.sampleMemory();
+    // Espruino's clock has fractions of a ms.
+    const outcome = { response: failed ? null : parser.response, failure: failed, ms: Math.round(p.now() - started) };
     if (socket && !closed) {
       socket.end();
       socket.clsNow = true; // end() alone waits for a handshake that may never finish
+      // The TLS context (about 41 KB) is freed on close: two at once fragment the heap (measured).
+      handOver = () => done(outcome);
+    } else {
+      done(outcome);
     }
-    done({ response: failed ? null : parser.response, failure: failed, ms: Math.round(p.now() - started) }); // Espruino's clock has fractions of a ms
   }
 
   /** Settles as soon as the parser knows the answer. */
@@ -97,6 +104,8 @@ export function httpsGet(p: Platform, target: Target, limits: Limits, userAgent:
     if (closed) conclude();
   });
   p.sampleMemory();
+  // A fragmented store can fail the TLS context's allocation (an ASSERT that ends the Linux build).
+  p.defragment();
   try {
     socket = tls.connect(options, () => {
       p.sampleMemory();
@@ -128,6 +137,7 @@ export function httpsGet(p: Platform, target: Target, limits: Limits, userAgent:
   });
   socket.on("close", () => {
     closed = true;
+    if (handOver) return handOver();
     if (parser.received || evidence.uncaught) conclude();
     else if (!settled) grace = p.setTimeout(conclude, HANDSHAKE_ERROR_GRACE_MS);
   });

@@ -1,11 +1,12 @@
 // The Platform over Espruino's globals. On the device these are the real
 // globals (see index.ts); the host runtime and the unit tests supply their own.
-import type { EspruinoModules, EspruinoProcess, ParsedUrl } from "../typings/espruino.d.ts";
+import type { EspruinoE, EspruinoModules, EspruinoProcess, ParsedUrl } from "../typings/espruino.d.ts";
 import type { Platform, Timer } from "./platform.ts";
 
 export interface EspruinoGlobals {
   require<N extends keyof EspruinoModules>(name: N): EspruinoModules[N];
   process: EspruinoProcess;
+  E: Pick<EspruinoE, "defrag">;
   url: { parse(url: string): ParsedUrl };
   atob(base64: string): string;
   setTimeout(callback: () => void, ms: number): Timer;
@@ -45,6 +46,9 @@ export function espruinoPlatform(g: EspruinoGlobals): Platform {
     parseUrl: (text) => g.url.parse(text),
     decode: g.atob,
     version: () => g.process.env.VERSION,
+    defragment: () => {
+      if (g.E.defrag) g.E.defrag();
+    },
     sampleMemory: () => {
       const usage = g.process.memory().usage;
       if (peak === null || usage > peak) peak = usage;

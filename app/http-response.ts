@@ -83,7 +83,7 @@ export function createResponseParser(bodyCap: number): ResponseParser {
       if (buffer.length > MAX_HEAD) fail("BAD_RESPONSE", "head too long");
       return false;
     }
-    const lines = buffer.substr(0, end).split("\r\n");
+    const lines = buffer.substr(0, end).split(/\r\n/); // a regex: Espruino splits on a string wrongly in corner cases
     buffer = buffer.substr(end + 4);
     const status = lines[0];
     // "HTTP/1.x NNN reason", checked by hand: Espruino's regexes lack `?` and `{n}`.

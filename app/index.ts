@@ -9,6 +9,7 @@ main(
   espruinoPlatform({
     require: require,
     process: process,
+    E: E,
     url: url,
     atob: atob,
     setTimeout: setTimeout,

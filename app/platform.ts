@@ -20,6 +20,8 @@ export interface Platform {
   decode(base64: string): string;
   /** Firmware version, for the User-Agent and the report. */
   version(): string;
+  /** Gathers free memory into one block, where the platform can: a TLS context needs a large contiguous piece. */
+  defragment(): void;
   /** Records current memory use; the peak is reported. */
   sampleMemory(): void;
   /** Peak memory use in variable blocks, or null where the platform cannot tell. */

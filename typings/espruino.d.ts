@@ -123,6 +123,12 @@ export interface EspruinoE {
   toString(...args: Array<string | number[] | Uint8Array>): string;
   /** Size of the variable store in blocks. */
   getSizeOf(value: unknown, depth?: number): number;
+  /**
+   * Moves variables together so free memory is one block. Absent on
+   * SAVE_ON_FLASH builds. Where mbedTLS allocates from the variable store
+   * (Linux, STM32, nRF) a TLS connection needs about 17 KB in one piece.
+   */
+  defrag?(): void;
 }
 
 export interface UrlModule {

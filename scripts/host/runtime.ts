@@ -505,6 +505,8 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
     g.E = h.object({
       toString: (...args: unknown[]) => args.map(binaryOf).join(""),
       getSizeOf: (value: unknown) => sizeOfValue(value),
+      // Nothing to compact: V8 manages this memory. The app calls it before each TLS connection.
+      defrag: () => undefined,
       reboot: () => this.requestReboot("power-on"),
       setTimeZone: () => undefined,
       on: (event: unknown, fn: unknown) => addListener(session.eListeners, event, fn),

@@ -134,6 +134,7 @@ describe("http-response", () => {
 
   describe("refuses", () => {
     const cases: Array<[string, string, string]> = [
+      ["an empty head", "\r\n\r\n", "bad status line"],
       ["an HTML answer", "<html><body>hi</body></html>\r\n\r\n", "bad status line"],
       ["HTTP/2 status lines", "HTTP/2 200 OK\r\n\r\n", "bad status line"],
       ["a two-digit status", "HTTP/1.1 20 OK\r\n\r\n", "bad status line"],

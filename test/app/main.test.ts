@@ -128,6 +128,11 @@ describe("main (device program against stubbed Espruino)", () => {
       );
     });
 
+    it("defragments memory before each TLS connection", () => {
+      const { stub } = run({ server: verifyingServer(okServer) });
+      assert.equal(stub.defrags, 2, "the check and the probe");
+    });
+
     it("ends the connection once the answer is complete", () => {
       const { stub } = run({ server: verifyingServer({ response: answer, ending: "stall" }) });
       assert.equal(stub.sockets[0].closed, true);

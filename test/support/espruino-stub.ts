@@ -65,6 +65,8 @@ export interface Stub {
   wifiCalls: Array<{ ssid: string; password: string | undefined }>;
   /** Highest simulated memory use (blocks). */
   peakUsage: number;
+  /** How many times E.defrag() was called. */
+  defrags: number;
 }
 
 function internalError(message: string): { message: string; type: string; toString(): string } {
@@ -90,6 +92,7 @@ export function createStub(options: StubOptions): Stub {
     unhandled: [],
     wifiCalls: [],
     peakUsage: BASE_USAGE,
+    defrags: 0,
     globals: undefined as unknown as EspruinoGlobals,
   };
 
@@ -241,6 +244,11 @@ export function createStub(options: StubOptions): Stub {
       memory: () => ({ free: 4096 - usage(), usage: usage(), total: 4096, blocksize: 27 }),
       on: (_event: "uncaughtException", listener: (error: unknown) => void) => {
         uncaughtListeners.push(listener);
+      },
+    },
+    E: {
+      defrag: () => {
+        stub.defrags++;
       },
     },
     url: { parse: (text: string) => parseUrl(text) as unknown as ParsedUrl },
