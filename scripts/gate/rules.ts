@@ -203,6 +203,46 @@ export const SUBSET_RULES = {
     message:
       "JSON.stringify ignores its replacer on Espruino (array or function): build the object to print first, and pass null or undefined as the second argument",
   },
+  // measured 2026-11-28 on 2v29: String indexOf compares up to the end of the string and accepts a needle that runs past
+  // it (src/jswrap_string.c: jsvCompareStringIt(..., equalAtEndOfString=true)): "-0x7780".indexOf("0x2700") is 6,
+  // "ab".indexOf("bc") 1, "abc".indexOf("cde") 2, "ab\r\n".indexOf("\r\n\r\n") 2, "abcx".indexOf("xy", 1) 3,
+  // "xyz".includes("zq") true, "a1".indexOf(12) 1; what uses it too: "abab".replace("bc", "X") is "abaX",
+  // "abab".replaceAll("bc", "X") "abaX", "ab".match("bc") ["bc"]. A needle longer than the string is -1 ("a".indexOf("ab")).
+  // split with a string separator has its own loop (jswrap_string_split), wrong in two ways: a string shorter than the
+  // separator less one gives [] ("".split(", ") [], "a".split("aab") [], JavaScript [""] and ["a"]), and a separator that
+  // overlaps itself splits again inside a run ("aaa".split("aa") ["","a",""], "a\r\n\r\n\r\nb".split("\r\n\r\n")
+  // ["a","\r\nb","b"]). A 1-character needle is right everywhere ("xyz".indexOf("q") -1, "a\xc3".indexOf("\u00e9") -1,
+  // "".split(",") [""]). Right as in JavaScript: lastIndexOf ("-0x7780".lastIndexOf("0x2700") -1), startsWith
+  // ("ab".startsWith("bc", 1) false), endsWith ("ab".endsWith("abc") false), regular expressions ("ab".replace(/bc/, "X")
+  // "ab", /bc/.test("ab") false, "".split(/ab/) [""], "aaa".split(/aa/) ["","a"]) and arrays (["a","b"].includes("bc") false,
+  // ["ab"].includes("a") false). test/gate/espruino.test.ts compares 300 generated cases of each method with JavaScript.
+  "multichar-needle": {
+    severity: "error",
+    basis: "measured",
+    message:
+      "Espruino's string search with a needle of 2+ characters goes wrong: indexOf (and includes, replace, replaceAll and match with a string) also matches where the string ends with only the start of the needle (\"ab\".indexOf(\"bc\") is 1), and split gives [] for a string shorter than the separator and splits inside overlapping separators: use find(haystack, needle) from app/text.ts, or a regular expression",
+  },
+  // measured 2026-11-28 on 2v29: Espruino keeps a function's body as text without its closing brace and parses it on each
+  // call (src/jsparse.c: jspeFunctionDefinitionInternal, jspeStatementReturn), so a `return` with neither value nor `;`
+  // that is the body's last token reads the end of that text as its value: `function f(g){if(g)return}`,
+  // `function f(g){g++;return}`, `if(g)g=2;else return}`, `for(;;)if(g)return}`, `while(g)return}`,
+  // `if(g){return}else return}`, `;return}`, `"x";return}`, `g=>{if(g)return}`, a function expression, class method,
+  // static method, constructor, object method, getter and setter, `return/*c*/}` and `return` + newline + `}` all throw
+  // SyntaxError: Unexpected end of Input when the call reaches the statement, also when it is not taken (f(0) with
+  // `if(g)return}`), but not after an earlier return ran, nor inside a loop whose body does not run (f(0) with
+  // `while(g)return}`, `for(;g;)return}`, `if(g)while(g)return}`: the loop restores the execution state and drops the
+  // error with it). Work: `return;}`, `return 5}`, `{if(g){return}}`, `if(g){g++;return}}`, `switch(g){case 1:return}}`,
+  // `try{return}finally{}}`, `catch(e){return}}` (the `}` is a block's), and a `return` that is the body's first token:
+  // `function f(g){return}`, `{ return }`, `{/*c*/return}`, `g=>{return}`, `m(){return}`, `get x(){return}`,
+  // `constructor(){return}` (Espruino then keeps only the returned expression: `{return g;if(g)return}` gives g).
+  // esbuild's minifier writes `else return}` and `for(;n.length;)if(n.pop())return}`. test/gate/espruino.test.ts
+  // compares the rule with the executable on 300 generated functions.
+  "bare-return-before-brace": {
+    severity: "error",
+    basis: "measured",
+    message:
+      "a `return` without value or `;` right before the `}` that closes a function throws SyntaxError: Unexpected end of Input on Espruino when the function runs (Espruino keeps the body without its `}`, so the return reads the end of the body as its value): write `return;`",
+  },
   // measured 2026-11-28 on 2v29: "a,b,c".split(",", 2) and "a,b,c".split(/,/, 1) give ["a","b","c"] (the limit is ignored);
   // "a1b".split(/(\d)/) gives ["a","b"] (captured separators are dropped). A warning: split may be a user method.
   split: {
@@ -788,6 +828,9 @@ export function subsetVisitors(reporter: Reporter): Visitors {
     ExpressionStatement(node) {
       if ((node as ESTree.Directive).directive === "use strict") report(reporter, "use-strict", node);
     },
+    ReturnStatement(node) {
+      if (isBareReturnBeforeFunctionEnd(node as ESTree.ReturnStatement & SubsetNode)) report(reporter, "bare-return-before-brace", node);
+    },
   };
 
   function checkSuperClass(node: SubsetNode): void {
@@ -810,15 +853,110 @@ function checkMethodCall(reporter: Reporter, call: ESTree.CallExpression & Subse
   } else if (name === "stringify" && callee.object.type === "Identifier" && callee.object.name === "JSON") {
     const replacer = call.arguments[1];
     if (replacer !== undefined && !isNullish(replacer)) report(reporter, "json-replacer", replacer as SubsetNode);
-  } else if (name === "split") {
-    if (call.arguments.length >= 2) {
-      report(reporter, "split", call.arguments[1] as SubsetNode, "split(separator, limit) ignores the limit on Espruino: slice the result instead (s.split(sep).slice(0, n))");
-    }
-    const separator = call.arguments[0] as (ESTree.Node & { regex?: { pattern: string; flags: string } }) | undefined;
-    if (separator?.type === "Literal" && separator.regex && hasCaptureGroup(separator.regex.pattern, separator.regex.flags)) {
-      report(reporter, "split", separator as SubsetNode, "split(/(...)/) drops the captured separators on Espruino: split without the group, or collect the separators with re.exec in a loop");
-    }
+  } else if (Object.prototype.hasOwnProperty.call(MULTICHAR_NEEDLE_METHODS, name)) {
+    checkMulticharNeedle(reporter, call, name);
+    if (name === "split") checkSplit(reporter, call);
   }
+}
+
+/** split's limit and captured separators (`split` warnings). */
+function checkSplit(reporter: Reporter, call: ESTree.CallExpression & SubsetNode): void {
+  if (call.arguments.length >= 2) {
+    report(reporter, "split", call.arguments[1] as SubsetNode, "split(separator, limit) ignores the limit on Espruino: slice the result instead (s.split(sep).slice(0, n))");
+  }
+  const separator = call.arguments[0] as (ESTree.Node & { regex?: { pattern: string; flags: string } }) | undefined;
+  if (separator?.type === "Literal" && separator.regex && hasCaptureGroup(separator.regex.pattern, separator.regex.flags)) {
+    report(reporter, "split", separator as SubsetNode, "split(/(...)/) drops the captured separators on Espruino: split without the group, or collect the separators with re.exec in a loop");
+  }
+}
+
+/**
+ * String methods that go wrong on Espruino with a needle of 2+ characters (`multichar-needle`): what happens
+ * (measured), and what to write instead. `$h` stands for the receiver's text, `$n` for the needle's.
+ */
+const MULTICHAR_NEEDLE_METHODS: Readonly<Record<string, { wrong: string; instead: string }>> = {
+  indexOf: {
+    wrong: 'also matches where the string only ends with the start of $n (its indexOf compares up to the end of the string: "-0x7780".indexOf("0x2700") is 6)',
+    instead: "use find($h, $n) from app/text.ts (-1 when the match runs past the end), or check that the index + the needle's length fits the string",
+  },
+  includes: {
+    wrong: 'is also true where the string only ends with the start of $n (it is indexOf, which compares up to the end of the string: "xyz".includes("zq") is true)',
+    instead: "use find($h, $n) >= 0 (find from app/text.ts returns -1 when the match runs past the end)",
+  },
+  replace: {
+    wrong: 'also replaces where the string only ends with the start of $n (it searches with indexOf, which compares up to the end of the string: "abab".replace("bc", "X") is "abaX")',
+    instead: "replace a regular expression (/.../), which matches right, or find the position with find() from app/text.ts and slice",
+  },
+  replaceAll: {
+    wrong: 'also replaces where the string only ends with the start of $n (it searches with indexOf, which compares up to the end of the string: "abab".replaceAll("bc", "X") is "abaX")',
+    instead: "replace a regular expression with the g flag (/.../g), which matches right",
+  },
+  match: {
+    wrong: 'also matches where the string only ends with the start of $n (it searches with indexOf, which compares up to the end of the string: "ab".match("bc") is ["bc"])',
+    instead: "use find($h, $n) from app/text.ts, or a regular expression (/.../), which matches right",
+  },
+  split: {
+    wrong: 'gives [] for a string shorter than the separator less one ("".split("\\r\\n") is [], JavaScript [""]) and splits again inside a separator that overlaps itself ("aaa".split("aa") is ["","a",""])',
+    instead: "split on a regular expression (/.../), which splits right",
+  },
+};
+
+/**
+ * `s.indexOf("ab")` & co (MULTICHAR_NEEDLE_METHODS). Only a needle written as a literal can be checked here: a string
+ * (or a template without expressions) or a number (converted to a string) of 2+ characters; one character is right.
+ * Arrays are right too, and an array literal receiver is left alone; any other receiver might be a string.
+ */
+function checkMulticharNeedle(reporter: Reporter, call: ESTree.CallExpression & SubsetNode, name: string): void {
+  const argument = call.arguments[0] as SubsetNode | undefined;
+  const needle = literalText(argument);
+  if (argument === undefined || needle === undefined || needle.length < 2) return;
+  const receiver = unwrapTypeScript((call.callee as ESTree.MemberExpression).object as SubsetNode);
+  if (receiver.type === "ArrayExpression") return;
+  const shown = JSON.stringify(needle.length > 24 ? `${needle.slice(0, 20)}...` : needle);
+  const haystack = receiver.type === "Identifier" ? receiver.name : "haystack";
+  const method = MULTICHAR_NEEDLE_METHODS[name];
+  const fill = (text: string): string => text.replace("$h", () => haystack).replace("$n", () => shown);
+  const arrays = name === "indexOf" || name === "includes" ? ` An array's ${name} is right, but only types could tell: for an array, compare in a loop or with some().` : "";
+  report(reporter, "multichar-needle", argument, `${name}(${shown}) on Espruino ${fill(method.wrong)}: ${fill(method.instead)}.${arrays}`);
+}
+
+/** The text a literal needle is searched as: a string, a template without expressions, or a number. */
+function literalText(node: ESTree.Node | undefined): string | undefined {
+  const text = staticString(node);
+  if (text !== undefined) return text;
+  if (node?.type === "Literal" && typeof node.value === "number") return String(node.value);
+  return undefined;
+}
+
+/** `x as T`, `x!`, `<T>x` and `x satisfies T` leave the value alone. */
+function unwrapTypeScript(node: SubsetNode): SubsetNode {
+  let inner = node as Loose;
+  while (["TSAsExpression", "TSNonNullExpression", "TSTypeAssertion", "TSSatisfiesExpression"].includes(inner.type)) {
+    inner = inner.expression as Loose;
+  }
+  return inner;
+}
+
+/**
+ * True for a `return` with neither value nor `;` whose next token is the `}` closing its function's body: the
+ * statements from the return up to the body all end where the `return` keyword ends, and the outermost is the
+ * body's last statement, so only whitespace and comments stand between `return` and that `}`. A `}` of a
+ * block, switch or catch in between is fine, and so is a body whose first statement is a return (Espruino
+ * keeps only that return's expression).
+ */
+function isBareReturnBeforeFunctionEnd(node: ESTree.ReturnStatement & SubsetNode): boolean {
+  if (node.argument || node.range === undefined) return false;
+  const end = node.range[1];
+  if (end - node.range[0] !== "return".length) return false; // `return;` (or `return /* c */ ;`)
+  const body = enclosingFunction(node)?.body as (ESTree.BlockStatement & SubsetNode) | undefined;
+  if (body?.type !== "BlockStatement" || body.body[0]?.type === "ReturnStatement") return false;
+  let statement: SubsetNode = node;
+  while (statement.parent !== body) {
+    const parent = statement.parent;
+    if (parent === undefined || parent.range?.[1] !== end) return false;
+    statement = parent;
+  }
+  return body.body[body.body.length - 1] === statement;
 }
 
 function isNullish(node: ESTree.Node): boolean {
