@@ -156,6 +156,25 @@ export const FORBIDDEN_CASES: ForbiddenCase[] = [
   // JSON.stringify ignores a replacer (measured)
   { name: "JSON.stringify with a replacer array", code: `${pad}var j = JSON.stringify(o, ["a"]);`, line: 2, column: 27, rule: "json-replacer", message: /^JSON\.stringify ignores its replacer on Espruino/ },
   { name: "JSON.stringify with a replacer function", code: `${pad}var j = JSON.stringify(o, function (k, v) {\n  return v;\n}, 2);`, line: 2, rule: "json-replacer", message: /^JSON\.stringify ignores its replacer/ },
+  // string search with a needle of 2+ characters (measured: indexOf matches past the end, split has its own faults)
+  { name: "indexOf with a 2+ character string", code: `${pad}var i = "-0x7780".indexOf("0x2700");`, line: 2, column: 27, rule: "multichar-needle", message: /^indexOf\("0x2700"\) on Espruino also matches where the string only ends with the start of "0x2700" \(its indexOf compares up to the end of the string: "-0x7780"\.indexOf\("0x2700"\) is 6\): use find\(haystack, "0x2700"\) from app\/text\.ts \(-1 when the match runs past the end\), or check that the index \+ the needle's length fits the string\. An array's indexOf is right, but only types could tell: for an array, compare in a loop or with some\(\)\.$/ },
+  { name: "indexOf of a blank line, with a start index", code: `${pad}var end = buffer.indexOf("\\r\\n\\r\\n", from);`, line: 2, column: 26, rule: "multichar-needle", message: /^indexOf\("\\r\\n\\r\\n"\) on Espruino .*: use find\(buffer, "\\r\\n\\r\\n"\) from app\/text\.ts/ },
+  { name: "includes with a template literal", code: `${pad}var ok = s.includes(\`zq\`);`, line: 2, column: 21, rule: "multichar-needle", message: /^includes\("zq"\) on Espruino is also true where .*"xyz"\.includes\("zq"\) is true\): use find\(s, "zq"\) >= 0/ },
+  { name: "indexOf with a 2-digit number", code: `${pad}var i = s.indexOf(12);`, line: 2, rule: "multichar-needle", message: /^indexOf\("12"\) on Espruino also matches/ },
+  { name: "replace with a string pattern", code: `${pad}var t = s.replace("\\r\\n", " ");`, line: 2, rule: "multichar-needle", message: /^replace\("\\r\\n"\) on Espruino also replaces .*"abab"\.replace\("bc", "X"\) is "abaX"\): replace a regular expression/ },
+  { name: "replaceAll with a string pattern", code: `${pad}var t = s.replaceAll("ab", "");`, line: 2, rule: "multichar-needle", message: /^replaceAll\("ab"\) on Espruino also replaces .*: replace a regular expression with the g flag/ },
+  { name: "match with a string", code: `${pad}var m = s.match("ab");`, line: 2, rule: "multichar-needle", message: /^match\("ab"\) on Espruino also matches .*"ab"\.match\("bc"\) is \["bc"\]/ },
+  { name: "split on a 2+ character string", code: `${pad}var lines = head.split("\\r\\n");`, line: 2, column: 24, rule: "multichar-needle", message: /^split\("\\r\\n"\) on Espruino gives \[\] for a string shorter than the separator less one \(""\.split\("\\r\\n"\) is \[\], JavaScript \[""\]\) and splits again inside a separator that overlaps itself \("aaa"\.split\("aa"\) is \["","a",""\]\): split on a regular expression/ },
+  { name: "indexOf on a call's result", code: `${pad}var i = read().indexOf("ab");`, line: 2, rule: "multichar-needle", message: /use find\(haystack, "ab"\)/ },
+  // a bare return right before the `}` closing a function (measured: SyntaxError: Unexpected end of Input)
+  { name: "bare return ending an if, before the function's }", code: `${pad}function f(g) {\n  if (g) return\n}`, line: 3, column: 10, rule: "bare-return-before-brace", message: /^a `return` without value or `;` right before the `}` that closes a function throws SyntaxError: Unexpected end of Input on Espruino when the function runs \(Espruino keeps the body without its `}`, so the return reads the end of the body as its value\): write `return;`$/ },
+  { name: "bare return after a statement (minified)", code: `${pad}function f(g){g++;return}`, line: 2, column: 19, rule: "bare-return-before-brace", message: /^a `return` without value or `;`/ },
+  { name: "bare return in an else, arrow (minified)", code: `${pad}var f=g=>{if(g)g=2;else return};`, line: 2, column: 25, rule: "bare-return-before-brace", message: /Unexpected end of Input/ },
+  { name: "bare return in a loop, with a comment before the }", code: `${pad}var f = function (g) {\n  for (;;) if (g) return /* done */\n};`, line: 3, rule: "bare-return-before-brace", message: /Unexpected end of Input/ },
+  { name: "bare return after a block's return (the second one)", code: `${pad}function f(g){if(g){return}else return}`, line: 2, column: 33, rule: "bare-return-before-brace", message: /Unexpected end of Input/ },
+  { name: "bare return ending a method", code: `${pad}class A {\n  m(g) {\n    if (g) return\n  }\n}`, line: 4, rule: "bare-return-before-brace", message: /Unexpected end of Input/ },
+  { name: "bare return ending a getter", code: `${pad}var o = {\n  get x() {\n    if (o) return\n  },\n};`, line: 4, rule: "bare-return-before-brace", message: /Unexpected end of Input/ },
+  { name: "bare return after a directive", code: `${pad}function f(){"x";return}`, line: 2, rule: "bare-return-before-brace", message: /Unexpected end of Input/ },
 ];
 
 /** Snippets that run but may fail or differ on Espruino, matched by name: one warning each, on `line`. */
@@ -287,4 +306,21 @@ const keys = Object.keys(obj).concat(Object.values(obj));
 const typed = new TypeError("t") instanceof TypeError;
 const flags = /a/gi.flags;
 const when = Date.parse("2026-11-28T12:00:00Z") + new Date().getHours();
+const needle = "ab";
+const searches = [
+  "abc".indexOf("b"), "abc".indexOf("b", 1), "abc".indexOf(needle), "abc".lastIndexOf("bc"), ["ab", "cd"].indexOf("ab"),
+  "abc".split(","), "abc".split(/bc/), "abc".replace(/bc/g, "_"), "x".indexOf(7), "abc".startsWith("ab"), "abc".endsWith("bc"),
+  "abc".match(/bc/), ["ab"].includes(needle),
+];
+function r1(g) { if (g) return; }
+function r2(g) { if (g) return 5 }
+function r3(g) { return }
+function r4(g) { if (g) { return } }
+function r5(g) { switch (g) { case 1: return } }
+function r6(g) { try { return } finally { count++; } }
+function r7(g) { try { g(); } catch (e) { return } }
+function r8(g) { /* first */ return }
+const r9 = (g) => { return };
+const r10 = { get x() { return }, m() { return } };
+function r11(g) { return g; if (g) return }
 `;

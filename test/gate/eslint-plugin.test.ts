@@ -85,6 +85,11 @@ describe("eslint plugin: espruino/subset on TypeScript source", () => {
       ["a typed closure over a for...of variable", "export function sizes(items: { size: number }[]): Array<() => number> {\n  const out: Array<() => number> = [];\n  for (const item of items) out.push((): number => item.size);\n  return out;\n}", "loop-closure", 3],
       ["Array.prototype.slice with a type argument", "export const copy = (a: ArrayLike<number>): number[] => Array.prototype.slice.call<ArrayLike<number>, [], number[]>(a);", "prototype-method", 1],
       ["a generic absent method", "export const flat = (a: number[][]): number[] => a.flat<number[][], 1>();", "absent-method", 1],
+      ["indexOf on a cast receiver", "export const at = (s: unknown): number => (s as string).indexOf(\"\\r\\n\");", "multichar-needle", 1],
+      ["includes on a non-null receiver", "export const has = (s?: string): boolean => s!.includes(\"ab\");", "multichar-needle", 1],
+      ["split with a typed result", "export const parts = (s: string): string[] => s.split(\", \");", "multichar-needle", 1],
+      ["a typed arrow ending in a bare return", "export const f = (g: number): void => {\n  if (g) return\n};", "bare-return-before-brace", 2],
+      ["a typed method ending in a bare return", "export class A {\n  m(g: number): void {\n    if (g) g++;\n    else return\n  }\n}", "bare-return-before-brace", 4],
     ];
     for (const [name, code, rule, line] of cases) {
       it(name, () => {
@@ -96,6 +101,18 @@ describe("eslint plugin: espruino/subset on TypeScript source", () => {
         );
       });
     }
+  });
+
+  it("leaves `return;`, a needle in a variable, a 1-character needle and an array literal's search alone", () => {
+    const code = [
+      "export function f(s: string, needle: string): number {",
+      "  if (!s) return;",
+      "  if (s.indexOf(needle) >= 0 || s.includes(\"\\n\") || [\"GET\", \"HEAD\"].includes(\"GET\")) return 1;",
+      "  return s.lastIndexOf(\"ab\") + s.split(/\\r\\n/).length;",
+      "}",
+    ].join("\n");
+    const messages = lintTs(code);
+    assert.deepEqual(messages, [], describeMessages(messages));
   });
 
   it("accepts everything in the facts file's Works list", () => {

@@ -6,7 +6,7 @@ import * as esbuild from "esbuild";
 import { SourceMapGenerator } from "source-map-js";
 import { checkBundle, formatProblems, type Problem } from "../../scripts/gate/gate.ts";
 import { DEFAULTS, type AppConfig } from "../../app/config.ts";
-import { buildBundle } from "../../scripts/lib/bundle.ts";
+import { buildBundle, terminateBareReturns } from "../../scripts/lib/bundle.ts";
 import { ALLOWED_JS, FORBIDDEN_CASES, WARNING_CASES } from "./cases.ts";
 
 function describeProblems(problems: Problem[]): string {
@@ -97,6 +97,52 @@ describe("gate: checkBundle", () => {
       ],
     );
     assert.match(problems[0].message, /^'use strict' is ignored by Espruino/);
+  });
+
+  it("rejects the bare returns of minified code wherever the next token closes a function", () => {
+    const code = [
+      "function a(g){if(g)return}",
+      "function b(g){g++;return}",
+      "function c(g){if(g)g=2;else return}",
+      "function d(g){for(;;)if(g)return}",
+      "var e=g=>{if(g)return};",
+      "var f={m(g){if(g)return},get x(){if(f)return},set y(v){if(v)return}};",
+      "class G{constructor(g){if(g)return}static s(g){if(g)return}}",
+    ].join("\n");
+    const problems = checkBundle(code);
+    assert.deepEqual(
+      problems.map((p) => [p.rule, p.line, code.split("\n")[p.line - 1].slice(p.column - 1, p.column + 6)]),
+      [
+        ["bare-return-before-brace", 1, "return}"],
+        ["bare-return-before-brace", 2, "return}"],
+        ["bare-return-before-brace", 3, "return}"],
+        ["bare-return-before-brace", 4, "return}"],
+        ["bare-return-before-brace", 5, "return}"],
+        ["bare-return-before-brace", 6, "return}"],
+        ["bare-return-before-brace", 6, "return}"],
+        ["bare-return-before-brace", 6, "return}"],
+        ["bare-return-before-brace", 7, "return}"],
+        ["bare-return-before-brace", 7, "return}"],
+      ],
+      describeProblems(problems),
+    );
+  });
+
+  it("accepts the returns Espruino runs: with `;` or a value, before a block's }, or first in the body", () => {
+    const code = [
+      "function a(g){if(g)return;}",
+      "function b(g){if(g)return 5}",
+      "function c(g){return}",
+      "function d(g){if(g){return}}",
+      "function e(g){if(g){g++;return}}",
+      "function f(g){switch(g){case 1:return}}",
+      "function h(g){try{return}finally{g++}}",
+      "function i(g){try{g()}catch(x){return}}",
+      "var j=()=>{return},k={m(){return},get x(){return}};",
+      "class L{constructor(){return}}",
+      "function m(g){return g;if(g)return}",
+    ].join("\n");
+    assert.deepEqual(checkBundle(code), [], describeProblems(checkBundle(code)));
   });
 
   it("reports several problems in source order", () => {
@@ -310,6 +356,63 @@ describe("gate: esbuild bundles", function () {
       [["hoisting", "app/cycle-b.ts", 3]],
       `${describeProblems(problems)}\n---\n${code}`,
     );
+  });
+
+  it("finds the bare returns esbuild's minifier writes before a function's } and maps them to the source", async () => {
+    const { code, map } = await build(
+      {
+        "app/returns.ts": [
+          "export function first(list: number[]): void {",
+          "  for (const x of list) {",
+          "    if (x > 1) return;",
+          "    console.log(x);",
+          "  }",
+          "}",
+          "export function choose(x: number): void {",
+          "  if (x) console.log(x);",
+          "  else return;",
+          "}",
+          "export function drain(x: number[]): void {",
+          "  while (x.length) {",
+          "    if (x.pop()) return;",
+          "  }",
+          "}",
+          "first([1]);",
+          "choose(0);",
+          "drain([]);",
+          "",
+        ].join("\n"),
+      },
+      "app/returns.ts",
+    );
+    assert.match(code, /else return\}/, code); // esbuild drops the `;` the source has
+    const problems = checkBundle(code, { filename: path.join(dir, "dist", "app.js"), sourceMap: map, cwd: dir });
+    assert.deepEqual(
+      problems.map((p) => [p.rule, p.source?.file, p.source?.line]),
+      [
+        ["bare-return-before-brace", "app/returns.ts", 9],
+        ["bare-return-before-brace", "app/returns.ts", 13],
+      ],
+      `${describeProblems(problems)}\n---\n${code}`,
+    );
+    // The build adds the `;` (scripts/lib/bundle.ts); the gate then passes the same code.
+    const fixed = terminateBareReturns(code, map);
+    assert.deepEqual(checkBundle(fixed.code), [], fixed.code);
+  });
+
+  it("finds a multi-character search that esbuild rewrote into a template literal", async () => {
+    const { code, map } = await build(
+      { "app/search.ts": 'export function headEnd(s: string): number {\n  return s.indexOf("\\r\\n");\n}\nconsole.log(headEnd("a"));\n' },
+      "app/search.ts",
+    );
+    assert.match(code, /indexOf\(`\\r\n`\)/, code); // `\r` escaped, the line feed written as it is
+    const problems = checkBundle(code, { filename: path.join(dir, "dist", "app.js"), sourceMap: map, cwd: dir });
+    assert.deepEqual(
+      problems.map((p) => [p.rule, p.source?.file, p.source?.line]),
+      [["multichar-needle", "app/search.ts", 2]],
+      describeProblems(problems),
+    );
+    assert.match(problems[0].message, /^indexOf\("\\r\\n"\) on Espruino also matches/);
   });
 
   it("rejects what esbuild passes through unchanged at es2019 (async, destructuring)", async () => {

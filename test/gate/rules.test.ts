@@ -56,7 +56,7 @@ describe("gate rules: the subset as data", () => {
   });
 
   it("marks every rule added from measurements with the measured basis", () => {
-    for (const id of ["hoisting", "loop-closure", "prototype-method", "absent-method", "absent-method-common-name", "tagged-template", "new-target", "logical-assignment", "json-replacer", "split", "instanceof-error", "regexp-flag-property"] as const) {
+    for (const id of ["hoisting", "loop-closure", "prototype-method", "absent-method", "absent-method-common-name", "tagged-template", "new-target", "logical-assignment", "json-replacer", "split", "instanceof-error", "regexp-flag-property", "multichar-needle", "bare-return-before-brace"] as const) {
       assert.equal(SUBSET_RULES[id].basis, "measured", id);
     }
   });
