@@ -2,6 +2,7 @@
 // machine-readable `RESULT {json}` line (pure).
 import type { Failure } from "./failure.ts";
 import type { TlsReport } from "./howsmyssl.ts";
+import { find } from "./text.ts";
 
 export interface CheckResult {
   url: string;
@@ -52,10 +53,20 @@ export function reportLines(result: CheckResult): string[] {
   return lines;
 }
 
-/** Replaces every occurrence of each secret (Wi-Fi password, private key) with ***. */
+/**
+ * Replaces every occurrence of each secret (Wi-Fi password, private key) with
+ * ***. Not split/join: Espruino's split drops a text shorter than the
+ * separator and splits inside overlapping runs.
+ */
 export function redact(text: string, secrets: string[]): string {
   for (const secret of secrets) {
-    if (secret) text = text.split(secret).join("***");
+    let done = "";
+    let at: number;
+    while (secret && (at = find(text, secret)) >= 0) {
+      done += text.substr(0, at) + "***";
+      text = text.substr(at + secret.length);
+    }
+    text = done + text;
   }
   return text;
 }

@@ -3,6 +3,7 @@ import { failure } from "../../app/failure.ts";
 import { parseHowsmyssl, TlsReport } from "../../app/howsmyssl.ts";
 import { CheckResult, redact, reportLines, resultLine, resultObject } from "../../app/report.ts";
 import { howsmysslJson } from "../support/espruino-stub.ts";
+import { withEspruinoStrings } from "../support/espruino-quirks.ts";
 
 const report = parseHowsmyssl(howsmysslJson()) as TlsReport;
 const base: CheckResult = { url: "https://x.test/a/check", firmware: "2v29", ms: 812, memPeak: 1844, report: null, certVerified: null, failure: null };
@@ -48,5 +49,14 @@ describe("report", () => {
 
   it("redacts every occurrence of every secret", () => {
     assert.equal(redact("pw=hunter22 again hunter22, key=KEYDATA", ["hunter22", "KEYDATA", ""]), "pw=*** again ***, key=***");
+    assert.equal(redact("aaaaa", ["aa"]), "******a");
+  });
+
+  it("redacts right with Espruino's string methods, and keeps text shorter than a secret", () => {
+    withEspruinoStrings(() => {
+      assert.equal(redact("ok", ["password"]), "ok");
+      assert.equal(redact("pw: aaaa", ["aa"]), "pw: ******");
+      assert.equal(redact("x hunter22hunter2", ["hunter22"]), "x ***hunter2");
+    });
   });
 });
