@@ -9,6 +9,7 @@ import { Command, Option } from "commander";
 import { ensureDevPki } from "./checker/dev-pki.ts";
 import { startChecker } from "./checker/server.ts";
 import { buildBundle } from "./lib/bundle.ts";
+import { wholeNumber } from "./lib/args.ts";
 import { runMain, say, UsageError } from "./lib/cli.ts";
 import { resolveConfig } from "./lib/config.ts";
 import { runBundle } from "./lib/run-bundle.ts";
@@ -42,7 +43,7 @@ function opensslCheck(port: number, caPath: string): Promise<number> {
 async function main(): Promise<number> {
   const program = new Command("bench")
     .description("Measure bundle size, check time (host runtime vs openssl s_client) and peak memory against the local checker.")
-    .addOption(new Option("--runs <n>", "timed runs of each").default(9).argParser((value) => Number(value)))
+    .addOption(new Option("--runs <n>", "timed runs of each").default(9).argParser(wholeNumber("--runs")))
     .option("--json", "print the figures as JSON");
   program.parse();
   const { runs, json } = program.opts<{ runs: number; json?: boolean }>();

@@ -4,12 +4,13 @@
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import pc from "picocolors";
+import { wholeNumber } from "./lib/args.ts";
 import { fail, runMain, UsageError } from "./lib/cli.ts";
 import { CliOutputInterpreter, type CliEvent } from "./lib/espruino-cli-output.ts";
 import { checkSerialDevice, cliArgs, listSerialPorts, spawnCli, type CliProcess } from "./lib/espruino-cli.ts";
-import { explainConnectProblem, looksLikeText, parsePort, portText, serialOpenProblem, SUGGESTED_BAUD, type ConnectProblem, type PortSpec } from "./lib/espruino-port.ts";
+import { explainConnectProblem, looksLikeText, portAndBaud, portText, serialOpenProblem, SUGGESTED_BAUD, type ConnectProblem, type PortSpec } from "./lib/espruino-port.ts";
 import { EXIT } from "./lib/result.ts";
 
 const CTRL_C = 0x03;
@@ -41,13 +42,12 @@ export async function repl(options: ReplOptions): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   let port: PortSpec;
+  let baud: number;
   try {
-    port = parsePort(options.port);
+    ({ port, baud } = portAndBaud(options.port, options.baud));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const baud = options.baud ?? SUGGESTED_BAUD;
-  if (!Number.isInteger(baud) || baud < 300 || baud > 4_000_000) throw new UsageError(`--baud must be a whole number of bits per second (e.g. ${SUGGESTED_BAUD}), not ${baud}`);
   const where = portText(port);
 
   let deviceExists = false;
@@ -233,12 +233,7 @@ function program(): Command {
   return new Command("repl")
     .description(`An interactive console on an Espruino board, through the official espruino CLI's terminal mode.\n${HELP_KEYS}`)
     .requiredOption("--port <port>", "the board: a serial device (/dev/ttyUSB0, COM3) or tcp://HOST:PORT (a telnet console, npm run virtual-device)")
-    .addOption(
-      new Option("--baud <rate>", "serial speed in bits per second").default(SUGGESTED_BAUD).argParser((value: string) => {
-        if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`--baud takes a whole number, not "${value}"`);
-        return Number(value);
-      }),
-    )
+    .addOption(new Option("--baud <rate>", "serial speed in bits per second").default(SUGGESTED_BAUD).argParser(wholeNumber("--baud")))
     .option("--verbose", "also show what the espruino CLI says");
 }
 

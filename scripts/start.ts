@@ -11,6 +11,7 @@ import pc from "picocolors";
 import { ensureDevPki, validateSan } from "./checker/dev-pki.ts";
 import { startChecker } from "./checker/server.ts";
 import { buildBundle, rejected } from "./lib/bundle.ts";
+import { wholeNumber } from "./lib/args.ts";
 import { fail, runMain, say, UsageError, warn } from "./lib/cli.ts";
 import { addConfigOptions, resolveConfig, type ConfigFlags } from "./lib/config.ts";
 import { EXIT, exitCodeFor, type FailOn, ratingReasons } from "./lib/result.ts";
@@ -39,7 +40,7 @@ function program(): Command {
       .option("--mtls", "local checker only: require a client certificate and present the development one")
       .option("--serve", "only run the checker, for a real device on the network; prints the CA to pin")
       .option("--host <addr>", "--serve: address to listen on", "127.0.0.1")
-      .addOption(new Option("--port <n>", "--serve: port to listen on (default 8443)").argParser((value) => Number(value)))
+      .addOption(new Option("--port <n>", "--serve: port to listen on (default 8443)").argParser(wholeNumber("--port")))
       .option("--san <name>", "--serve: extra host name or IP address for the server certificate (repeatable)", (value: string, all: string[]) => [...all, value], []),
   );
 }

@@ -9,11 +9,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import pc from "picocolors";
 import type { AppConfig } from "../app/config.ts";
 import { formatProblems } from "./gate/gate.ts";
 import { buildBundle, rejected, type Bundle } from "./lib/bundle.ts";
+import { wholeNumber } from "./lib/args.ts";
 import { fail, runMain, UsageError, warn } from "./lib/cli.ts";
 import { addConfigOptions, resolveConfig, type ConfigFlags } from "./lib/config.ts";
 import { CliOutputInterpreter, type BoardEnv, type CliEvent } from "./lib/espruino-cli-output.ts";
@@ -21,7 +22,7 @@ import { checkSerialDevice, cliArgs, ESPRUINO_VERSION, listSerialPorts, spawnCli
 import {
   explainConnectProblem,
   looksLikeText,
-  parsePort,
+  portAndBaud,
   portText,
   previewBytes,
   serialOpenProblem,
@@ -146,13 +147,12 @@ function isEchoedUpload(line: string): boolean {
 export async function upload(options: UploadOptions, output: UploadOutput = consoleOutput()): Promise<number> {
   const o = redacting(output, createRedactor(secretsOf(options.config)));
   let port: PortSpec;
+  let baud: number;
   try {
-    port = parsePort(options.port);
+    ({ port, baud } = portAndBaud(options.port, options.baud));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const baud = options.baud ?? SUGGESTED_BAUD;
-  if (!Number.isInteger(baud) || baud < 300 || baud > 4_000_000) throw new UsageError(`--baud must be a whole number of bits per second (e.g. ${SUGGESTED_BAUD}), not ${baud}`);
   const timeoutMs = options.timeoutMs ?? defaultResultTimeoutMs(options.config);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1000) throw new UsageError("--timeout must be at least 1000 ms");
 
@@ -392,12 +392,6 @@ interface UploadFlags extends ConfigFlags {
   verbose?: boolean;
 }
 
-function wholeNumber(name: string) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} takes a whole number, not "${value}"`);
-    return Number(value);
-  };
-}
 
 function program(): Command {
   return addConfigOptions(

@@ -8,6 +8,7 @@ import { Command, Option } from "commander";
 import { DEFAULTS, type AppConfig } from "../../app/config.ts";
 import { checkClientCertificate, checkTrustAnchor, describeCertificate, PemError, pemToBase64, privateKeyFormat } from "./certs.ts";
 import { REPO_ROOT } from "./paths.ts";
+import { wholeNumber } from "./args.ts";
 
 export const DEFAULT_CONFIG_FILE = path.join(REPO_ROOT, "app.config.json");
 export const DEFAULT_CA_FILE = path.join(REPO_ROOT, "certs", "isrg-root-x1.pem");
@@ -56,13 +57,6 @@ export interface ConfigFlags {
   probe?: boolean;
 }
 
-function integer(name: string) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value)) throw new Error(`${name} takes a whole number, not "${value}"`);
-    return Number(value);
-  };
-}
-
 /** Adds the configuration flags shared by build, start and upload. */
 export function addConfigOptions(command: Command): Command {
   return command
@@ -74,11 +68,11 @@ export function addConfigOptions(command: Command): Command {
     .option("--key <file>", "client private key (PEM, unencrypted) for mutual TLS")
     .option("--wifi-ssid <ssid>", "Wi-Fi network to join (or WIFI_SSID)")
     .option("--wifi-password <password>", "Wi-Fi password (prefer WIFI_PASSWORD: flags show in the process list)")
-    .addOption(new Option("--wifi-timeout <ms>", "time for one Wi-Fi join attempt").argParser(integer("--wifi-timeout")))
-    .addOption(new Option("--wifi-attempts <n>", "Wi-Fi join attempts").argParser(integer("--wifi-attempts")))
+    .addOption(new Option("--wifi-timeout <ms>", "time for one Wi-Fi join attempt").argParser(wholeNumber("--wifi-timeout")))
+    .addOption(new Option("--wifi-attempts <n>", "Wi-Fi join attempts").argParser(wholeNumber("--wifi-attempts")))
     .option("--ntp-server <host>", `SNTP server for the device clock (default ${DEFAULTS.ntpServer})`)
-    .addOption(new Option("--deadline <ms>", "time allowed for the whole HTTPS exchange").argParser(integer("--deadline")))
-    .addOption(new Option("--body-cap <bytes>", "largest response body accepted").argParser(integer("--body-cap")))
+    .addOption(new Option("--deadline <ms>", "time allowed for the whole HTTPS exchange").argParser(wholeNumber("--deadline")))
+    .addOption(new Option("--body-cap <bytes>", "largest response body accepted").argParser(wholeNumber("--body-cap")))
     .option("--no-probe", "skip the certificate verification probe");
 }
 

@@ -8,6 +8,15 @@ const TELNET_PORT = 23;
 
 export const SUGGESTED_BAUD = 115200;
 
+/** `--port` and `--baud` as given, checked; the message of a thrown Error is for the user. */
+export function portAndBaud(portText: string, baud: number = SUGGESTED_BAUD): { port: PortSpec; baud: number } {
+  const port = parsePort(portText);
+  if (!Number.isInteger(baud) || baud < 300 || baud > 4_000_000) {
+    throw new Error(`--baud must be a whole number of bits per second (e.g. ${SUGGESTED_BAUD}), not ${baud}`);
+  }
+  return { port, baud };
+}
+
 /** Reads `--port`: a serial device (/dev/ttyUSB0, COM3) or tcp://HOST[:PORT]. Throws Error with a reason. */
 export function parsePort(text: string): PortSpec {
   const value = text.trim();
