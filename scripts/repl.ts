@@ -7,10 +7,10 @@ import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import pc from "picocolors";
 import { wholeNumber } from "./lib/args.ts";
-import { fail, runMain, UsageError } from "./lib/cli.ts";
+import { asUsage, fail, runMain } from "./lib/cli.ts";
 import { CliOutputInterpreter, type CliEvent } from "./lib/espruino-cli-output.ts";
 import { checkSerialDevice, cliArgs, listSerialPorts, spawnCli, type CliProcess } from "./lib/espruino-cli.ts";
-import { explainConnectProblem, looksLikeText, portAndBaud, portText, serialOpenProblem, SUGGESTED_BAUD, type ConnectProblem, type PortSpec } from "./lib/espruino-port.ts";
+import { explainConnectProblem, looksLikeText, portAndBaud, portText, serialOpenProblem, SUGGESTED_BAUD, type ConnectProblem } from "./lib/espruino-port.ts";
 import { EXIT } from "./lib/result.ts";
 
 const CTRL_C = 0x03;
@@ -41,13 +41,7 @@ export async function repl(options: ReplOptions): Promise<number> {
   const notice = options.notices ?? ((line: string) => void process.stderr.write(line + "\n"));
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
-  let port: PortSpec;
-  let baud: number;
-  try {
-    ({ port, baud } = portAndBaud(options.port, options.baud));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { port, baud } = asUsage(() => portAndBaud(options.port, options.baud));
   const where = portText(port);
 
   let deviceExists = false;

@@ -12,7 +12,7 @@ import { ensureDevPki, validateSan } from "./checker/dev-pki.ts";
 import { startChecker } from "./checker/server.ts";
 import { buildBundle, rejected } from "./lib/bundle.ts";
 import { wholeNumber } from "./lib/args.ts";
-import { fail, runMain, say, UsageError, warn } from "./lib/cli.ts";
+import { asUsage, fail, runMain, say, UsageError, warn } from "./lib/cli.ts";
 import { addConfigOptions, resolveConfig, type ConfigFlags } from "./lib/config.ts";
 import { EXIT, exitCodeFor, type FailOn, ratingReasons } from "./lib/result.ts";
 import { runBundle } from "./lib/run-bundle.ts";
@@ -56,13 +56,7 @@ function lanAddresses(): string[] {
 async function serve(flags: StartFlags): Promise<number> {
   const port = flags.port ?? 8443;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port must be 1-65535, not ${flags.port}`);
-  const sans = flags.san.map((name) => {
-    try {
-      return validateSan(name);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  });
+  const sans = flags.san.map((name) => asUsage(() => validateSan(name)));
   if (flags.host === "0.0.0.0") sans.push(...lanAddresses());
   else if (!["127.0.0.1", "localhost"].includes(flags.host)) sans.push(flags.host);
   const pki = await ensureDevPki(undefined, sans);

@@ -15,7 +15,7 @@ import type { AppConfig } from "../app/config.ts";
 import { formatProblems } from "./gate/gate.ts";
 import { buildBundle, rejected, type Bundle } from "./lib/bundle.ts";
 import { wholeNumber } from "./lib/args.ts";
-import { fail, runMain, UsageError, warn } from "./lib/cli.ts";
+import { asUsage, fail, runMain, UsageError, warn } from "./lib/cli.ts";
 import { addConfigOptions, resolveConfig, type ConfigFlags } from "./lib/config.ts";
 import { CliOutputInterpreter, type BoardEnv, type CliEvent } from "./lib/espruino-cli-output.ts";
 import { checkSerialDevice, cliArgs, ESPRUINO_VERSION, listSerialPorts, spawnCli, type CliProcess } from "./lib/espruino-cli.ts";
@@ -146,13 +146,7 @@ function isEchoedUpload(line: string): boolean {
  */
 export async function upload(options: UploadOptions, output: UploadOutput = consoleOutput()): Promise<number> {
   const o = redacting(output, createRedactor(secretsOf(options.config)));
-  let port: PortSpec;
-  let baud: number;
-  try {
-    ({ port, baud } = portAndBaud(options.port, options.baud));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { port, baud } = asUsage(() => portAndBaud(options.port, options.baud));
   const timeoutMs = options.timeoutMs ?? defaultResultTimeoutMs(options.config);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1000) throw new UsageError("--timeout must be at least 1000 ms");
 

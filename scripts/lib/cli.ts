@@ -39,3 +39,12 @@ export function runMain(main: () => Promise<number>): void {
 
 /** A mistake in how a script was called. */
 export class UsageError extends Error {}
+
+/** Runs a check whose thrown Error message is meant for the user, as a UsageError. */
+export function asUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
