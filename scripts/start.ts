@@ -115,7 +115,8 @@ async function check(flags: StartFlags): Promise<number> {
     say(pc.dim(`bundle ${bundle.bytes} bytes; running it in the host runtime (${flags.stockTls ? "stock Espruino TLS" : "this project's TLS policy"})`));
     const outcome = await runBundle(bundle.code, {
       stockTls: flags.stockTls,
-      onLine: (line) => say(line.startsWith("RESULT ") ? pc.bold(line) : line),
+      // The RESULT line stays plain even with colour on: tools parse it.
+      onLine: say,
       timeoutMs: resolved.config.deadlineMs * 2 + 10_000,
     });
     const result = outcome.result;

@@ -93,9 +93,10 @@ export function consoleOutput(): UploadOutput {
     progressShown = false;
   };
   return {
-    out: (line, kind) => {
+    // Device output, RESULT line included, stays plain even with colour on: tools parse it.
+    out: (line) => {
       endProgress();
-      process.stdout.write((kind === "result" ? pc.bold(line) : line) + "\n");
+      process.stdout.write(line + "\n");
     },
     info: (line) => {
       endProgress();
