@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { plainEnv } from "./support/plain-env.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -13,7 +14,7 @@ function build(args: string[], env: NodeJS.ProcessEnv = {}) {
     cwd: ROOT,
     encoding: "utf8",
     timeout: 60_000,
-    env: { ...process.env, WIFI_SSID: "", WIFI_PASSWORD: "", ...env },
+    env: plainEnv({ WIFI_SSID: "", WIFI_PASSWORD: "", ...env }),
   });
 }
 

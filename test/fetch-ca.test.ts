@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { type Issued, createCa, issueCa, issueLeaf, selfSignedLeaf } from "../scripts/lib/pki.ts";
 import { defaultOutPath, describeConnectError, loadTrustStore, main, parseTarget } from "../scripts/fetch-ca.ts";
 import { startChecker } from "../scripts/checker/server.ts";
+import { plainEnv } from "./support/plain-env.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const DAY = 86_400_000;
@@ -112,7 +113,7 @@ describe("fetch-ca", function () {
   /** The real CLI, as `npm run fetch-ca` starts it. */
   function runCli(args: string[]): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "scripts/fetch-ca.ts", ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } });
+      const child = spawn(process.execPath, ["--import", "tsx", "scripts/fetch-ca.ts", ...args], { cwd: REPO, env: plainEnv() });
       children.add(child);
       let stdout = "";
       let stderr = "";

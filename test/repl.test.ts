@@ -7,6 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startVirtualDevice, type VirtualDevice } from "../scripts/host/device.ts";
+import { plainEnv } from "./support/plain-env.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -21,7 +22,7 @@ interface Repl {
 const running = new Set<Repl>();
 
 function startRepl(args: string[]): Repl {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/repl.ts", ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/repl.ts", ...args], { cwd: ROOT, env: plainEnv() });
   let out = "";
   let err = "";
   child.stdout.on("data", (data: Buffer) => (out += data.toString("latin1")));
@@ -118,7 +119,7 @@ describe("npm run repl (scripts/repl.ts) with the real espruino CLI", function (
     /** repl.ts on a pseudo-terminal; what we write to `script` is typed into it. */
     function onTerminal(): Repl {
       const command = [process.execPath, "--import", "tsx", "scripts/repl.ts", "--port", device.url].map((arg) => `'${arg}'`).join(" ");
-      const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+      const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: ROOT, env: plainEnv() });
       let out = "";
       child.stdout.on("data", (data: Buffer) => (out += data.toString("latin1")));
       const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));

@@ -6,6 +6,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseResultLine } from "../scripts/lib/result.ts";
+import { plainEnv } from "./support/plain-env.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -15,9 +16,9 @@ interface Run {
   stderr: string;
 }
 
-function start(args: string[], onStdout?: (text: string, child: ChildProcess) => void, timeoutMs = 60_000): Promise<Run> {
+function start(args: string[], onStdout?: (text: string, child: ChildProcess) => void, timeoutMs = 60_000, env = plainEnv()): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => {
@@ -62,9 +63,14 @@ describe("npm start", function () {
     assert.match(run.stdout, /local checker on https:\/\/127\.0\.0\.1:\d+\/a\/check/);
   });
 
-  it("exits 2 with REFUSED for a closed port", async () => {
-    const run = await start(["--url", "https://127.0.0.1:1/a/check", "--ca", ".dev-pki/ca.pem"]);
+  it("exits 2 with REFUSED for a closed port; the RESULT line stays plain when a CI forces colour", async () => {
+    const coloured: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "1", CI: "true" };
+    delete coloured.NO_COLOR;
+    const run = await start(["--url", "https://127.0.0.1:1/a/check", "--ca", ".dev-pki/ca.pem"], undefined, 60_000, coloured);
     assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stdout, /\x1b\[/, "colour is on in this run");
+    const line = run.stdout.split("\n").find((text) => text.includes("RESULT {")) ?? "";
+    assert.match(line, /^RESULT \{.*\}$/);
     assert.equal(result(run)?.error, "REFUSED");
   });
 

@@ -20,6 +20,7 @@ import { buildBundle, type Bundle } from "../scripts/lib/bundle.ts";
 import { resolveConfig, type ConfigFlags } from "../scripts/lib/config.ts";
 import { parseResultLine } from "../scripts/lib/result.ts";
 import { upload, type UploadOptions, type UploadOutput } from "../scripts/upload.ts";
+import { plainEnv } from "./support/plain-env.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PASSWORD = "correct-horse-battery-staple";
@@ -117,7 +118,7 @@ describe("npm run upload (scripts/upload.ts) with the real espruino CLI", functi
 
   it("npm run upload: stores the check on the virtual device, which runs it against the local checker; RESULT ok, exit 0", async () => {
     const target = await device();
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    const env: NodeJS.ProcessEnv = plainEnv();
     delete env.WIFI_SSID;
     delete env.WIFI_PASSWORD;
     const child = spawn(
@@ -238,7 +239,7 @@ describe("npm run upload (scripts/upload.ts) with the real espruino CLI", functi
   it("a serial port that does not exist: named, with the serial ports there are; exit 1 without a stack trace", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/upload.ts", "--port", "/dev/ttyNOPE", "--no-ca", "--url", "https://127.0.0.1:1/a/check", "--config", emptyConfigFile], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: "1" },
+      env: plainEnv(),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
@@ -273,7 +274,7 @@ describe("npm run upload (scripts/upload.ts) with the real espruino CLI", functi
         const child = spawn(
           "setpriv",
           ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--import", "tsx", "scripts/upload.ts", "--port", file, "--no-ca", "--url", "https://127.0.0.1:1/a/check", "--config", configFile],
-          { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", HOME: open }, stdio: ["ignore", "ignore", "pipe"] },
+          { cwd: ROOT, env: plainEnv({ HOME: open }), stdio: ["ignore", "ignore", "pipe"] },
         );
         let stderr = "";
         child.stderr.on("data", (data) => (stderr += data));

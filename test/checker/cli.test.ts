@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { plainEnv } from "../support/plain-env.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CLI = join(REPO, "scripts/checker/cli.ts");
@@ -29,14 +30,14 @@ describe("checker/cli", function () {
 
   it("--help lists the options", async () => {
     const [cmd, args] = tsx(["--help"]);
-    const { stdout } = await run(cmd, [...args], { cwd: REPO, timeout: 30_000 });
+    const { stdout } = await run(cmd, [...args], { cwd: REPO, env: plainEnv(), timeout: 30_000 });
     for (const option of ["--host", "--port", "--san", "--require-client-cert", "--now"]) assert.ok(stdout.includes(option), option);
   });
 
   it("rejects a bad --port or --now with a message and exit code 1", async () => {
     for (const bad of [["--port", "http"], ["--now", "yesterday"]]) {
       const [cmd, args] = tsx(bad);
-      const failure = await run(cmd, [...args], { cwd: REPO, timeout: 30_000 }).then(
+      const failure = await run(cmd, [...args], { cwd: REPO, env: plainEnv(), timeout: 30_000 }).then(
         () => assert.fail("should have failed"),
         (error: { code: number; stderr: string }) => error,
       );
@@ -48,7 +49,7 @@ describe("checker/cli", function () {
 
   it("serves, prints the URL and CA, and one summary line per check", async () => {
     const [cmd, args] = tsx(["--port", "0", "--pki-dir", join(workDir, "pki"), "--san", "checker.test", "--now", "2027-01-01T00:00:00Z"]);
-    const proc = spawn(cmd, [...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(cmd, [...args], { cwd: REPO, env: plainEnv(), stdio: ["ignore", "pipe", "pipe"] });
     child = proc;
     let out = "";
     proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { plainEnv } from "../support/plain-env.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = path.join(repoRoot, "scripts/gate/cli.ts");
@@ -16,7 +17,7 @@ function runCli(args: string[], cwd: string): { status: number | null; stdout: s
     cwd,
     encoding: "utf8",
     timeout: 30000,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: plainEnv(),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

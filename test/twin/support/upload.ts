@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { REPO_ROOT } from "../../../scripts/lib/paths.ts";
 import { type CheckResultJson, parseResultLine } from "../../../scripts/lib/result.ts";
+import { plainEnv } from "../../support/plain-env.ts";
 
 export interface UploadRun {
   code: number | null;
@@ -21,7 +22,7 @@ export function npmUpload(args: string[], timeoutMs: number): Promise<UploadRun>
       cwd: REPO_ROOT,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+      env: plainEnv(),
     });
     let output = "";
     let timedOut = false;
