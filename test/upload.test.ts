@@ -68,7 +68,9 @@ describe("npm run upload (scripts/upload.ts) with the real espruino CLI", functi
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "upload-test-"));
     pki = await ensureDevPki(dir);
-    checker = await startChecker({ pki: { caPem: pki.caPem, serverCertPem: pki.serverCertPem, serverKeyPem: pki.serverKeyPem } });
+    // The checker's clock is fixed: its ratings change on dated cutovers, and the --fail-on test expects one.
+    const now = () => new Date("2026-11-01T00:00:00Z");
+    checker = await startChecker({ pki: { caPem: pki.caPem, serverCertPem: pki.serverCertPem, serverKeyPem: pki.serverKeyPem }, now });
     // An explicit, empty configuration file: a developer's app.config.json must not leak in.
     emptyConfigFile = path.join(dir, "empty.config.json");
     fs.writeFileSync(emptyConfigFile, "{}\n");
@@ -210,7 +212,7 @@ describe("npm run upload (scripts/upload.ts) with the real espruino CLI", functi
     const { code, recorded } = await run({ port: target.url, ram: true, failOn: "improvable" });
     const result = recorded.text("out").split("\n").map(parseResultLine).find(Boolean);
     assert.equal(result?.ok, true, recorded.text());
-    assert.equal(result?.rating, "Improvable", "the checker's 2026 rules mark TLS 1.2 down");
+    assert.equal(result?.rating, "Improvable", "on 2026-11-01 the checker's rules mark TLS 1.2 without post-quantum down one step");
     assert.equal(code, 3);
     assert.match(recorded.text("out"), /why "Improvable": .*TLS 1\.2/);
     assert.equal(target.storage.has(".bootcde"), false);
