@@ -22,21 +22,26 @@ interface Repl {
 const running = new Set<Repl>();
 
 function startRepl(args: string[]): Repl {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/repl.ts", ...args], { cwd: ROOT, env: plainEnv() });
+  return follow(spawn(process.execPath, ["--import", "tsx", "scripts/repl.ts", ...args], { cwd: ROOT, env: plainEnv() }), false);
+}
+
+/** Collects a child's output; `merged` when its stderr arrives on stdout (a pseudo-terminal). */
+function follow(child: ChildProcessWithoutNullStreams, merged: boolean): Repl {
   let out = "";
   let err = "";
   child.stdout.on("data", (data: Buffer) => (out += data.toString("latin1")));
   child.stderr.on("data", (data: Buffer) => (err += data.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  const text = (stream: "stdout" | "stderr") => (stream === "stdout" || merged ? out : err);
   const repl: Repl = {
     child,
     stdout: () => out,
-    stderr: () => err,
+    stderr: () => text("stderr"),
     waitFor(stream, pattern, ms = 20_000) {
       const started = Date.now();
       return new Promise((resolve, reject) => {
         const poll = () => {
-          if (pattern.test(stream === "stdout" ? out : err)) resolve();
+          if (pattern.test(text(stream))) resolve();
           else if (Date.now() - started > ms || child.exitCode !== null) reject(new Error(`no ${pattern} on ${stream}:\n--- stdout\n${out}\n--- stderr\n${err}`));
           else setTimeout(poll, 25);
         };
@@ -119,29 +124,7 @@ describe("npm run repl (scripts/repl.ts) with the real espruino CLI", function (
     /** repl.ts on a pseudo-terminal; what we write to `script` is typed into it. */
     function onTerminal(): Repl {
       const command = [process.execPath, "--import", "tsx", "scripts/repl.ts", "--port", device.url].map((arg) => `'${arg}'`).join(" ");
-      const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: ROOT, env: plainEnv() });
-      let out = "";
-      child.stdout.on("data", (data: Buffer) => (out += data.toString("latin1")));
-      const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-      const repl: Repl = {
-        child,
-        stdout: () => out,
-        stderr: () => out,
-        waitFor: (_stream, pattern, ms = 20_000) =>
-          new Promise((resolve, reject) => {
-            const started = Date.now();
-            const poll = () => {
-              if (pattern.test(out)) resolve();
-              else if (Date.now() - started > ms || child.exitCode !== null) reject(new Error(`no ${pattern} in:\n${out}`));
-              else setTimeout(poll, 25);
-            };
-            poll();
-          }),
-        exited,
-      };
-      running.add(repl);
-      void exited.then(() => running.delete(repl));
-      return repl;
+      return follow(spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: ROOT, env: plainEnv() }), true);
     }
 
     beforeEach(function () {
