@@ -32,6 +32,25 @@ export default defineConfig(
     },
   },
   {
+    // Time is an input: the date comes from scripts/lib/clock.ts (or a test's
+    // own choice), so that every date-dependent decision can be tested at any date.
+    files: ["scripts/**/*.ts", "test/**/*.ts"],
+    ignores: ["scripts/lib/clock.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "Take the date as a parameter, or from currentTime() in scripts/lib/clock.ts; durations use performance.now().",
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: "Take the date as a parameter, or from currentTime() in scripts/lib/clock.ts; durations use performance.now().",
+        },
+      ],
+    },
+  },
+  {
     files: ["test/**/*.ts"],
     rules: {
       // Tests poke at stubs and results they have just checked.

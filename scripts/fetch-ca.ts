@@ -24,6 +24,7 @@ import {
   parseCertificate,
   splitCertificates,
 } from "./lib/certs.ts";
+import { currentTime } from "./lib/clock.ts";
 
 export const DEFAULT_TRUST_STORE = "/etc/ssl/certs";
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -307,7 +308,7 @@ export async function main(argv: string[], io: FetchCaIo = { out: (t) => process
     if (error instanceof FetchError) return fail(error.message);
     throw error;
   }
-  const now = new Date();
+  const now = currentTime();
   const infos = fetched.chain.map((cert) => describeCertificate(cert, now));
   say(`${fetched.protocol ?? "TLS"}, ${fetched.cipher}. The server sent ${infos.length} certificate${infos.length === 1 ? "" : "s"}:`);
   infos.forEach((info, index) => say(describeLines(`  [${index}]`, info, now, colors).join("\n")));

@@ -70,10 +70,10 @@ export async function repl(options: ReplOptions): Promise<number> {
   const noticeLine = RAW_MODE_NOTICE + "\n";
   let phase: "cli" | "notice" | "board" = "cli";
   let pending = "";
-  let lastOutputAt = Date.now();
+  let lastOutputAt = performance.now();
   const toBoardOutput = (text: string) => void stdout.write(Buffer.from(text, "latin1"));
   const fromCli = (chunk: Buffer) => {
-    lastOutputAt = Date.now();
+    lastOutputAt = performance.now();
     pending += decoder.write(chunk);
     if (phase === "cli") {
       const lines = pending.split("\n");
@@ -155,9 +155,9 @@ export async function repl(options: ReplOptions): Promise<number> {
    * end the CLI's input, which makes it quit.
    */
   const inputEnded = () => {
-    const endedAt = Date.now();
+    const endedAt = performance.now();
     const poll = setInterval(() => {
-      const now = Date.now();
+      const now = performance.now();
       if (now - Math.max(lastOutputAt, endedAt) >= QUIET_MS || now - endedAt >= MAX_DRAIN_MS) {
         clearInterval(poll);
         cli.child.stdin?.end();

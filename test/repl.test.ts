@@ -38,11 +38,11 @@ function follow(child: ChildProcessWithoutNullStreams, merged: boolean): Repl {
     stdout: () => out,
     stderr: () => text("stderr"),
     waitFor(stream, pattern, ms = 20_000) {
-      const started = Date.now();
+      const started = performance.now();
       return new Promise((resolve, reject) => {
         const poll = () => {
           if (pattern.test(text(stream))) resolve();
-          else if (Date.now() - started > ms || child.exitCode !== null) reject(new Error(`no ${pattern} on ${stream}:\n--- stdout\n${out}\n--- stderr\n${err}`));
+          else if (performance.now() - started > ms || child.exitCode !== null) reject(new Error(`no ${pattern} on ${stream}:\n--- stdout\n${out}\n--- stderr\n${err}`));
           else setTimeout(poll, 25);
         };
         poll();

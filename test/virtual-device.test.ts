@@ -39,10 +39,10 @@ function runCli(device: VirtualDevice, args: string[], stdin?: string): CliRun {
     output: () => text,
     waitFor(pattern, ms = 15_000) {
       return new Promise((resolve, reject) => {
-        const started = Date.now();
+        const started = performance.now();
         const poll = (): void => {
           if (pattern.test(text)) resolve(text);
-          else if (Date.now() - started > ms || child.exitCode !== null) reject(new Error(`no ${pattern} in CLI output:\n${text}`));
+          else if (performance.now() - started > ms || child.exitCode !== null) reject(new Error(`no ${pattern} in CLI output:\n${text}`));
           else setTimeout(poll, 50);
         };
         poll();

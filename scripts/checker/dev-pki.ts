@@ -8,11 +8,12 @@
 import "reflect-metadata"; // before @peculiar/x509, which needs it loaded first
 import { X509Certificate, createPrivateKey, createPublicKey, randomBytes, webcrypto } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as x509 from "@peculiar/x509";
 import { type Issued, createCa, issueLeaf } from "../lib/pki.ts";
+import { DAY_MS, currentTime, daysAfter } from "../lib/clock.ts";
 
 export class DevPkiError extends Error {
   override name = "DevPkiError";
@@ -52,7 +53,7 @@ const CA_NAME = "espruino-tls-check development CA";
 const SERVER_NAME = "localhost";
 const CLIENT_NAME = "espruino-tls-check client";
 /** Reissue a leaf that expires within this window rather than let it lapse mid-use. */
-const RENEW_BEFORE_MS = 7 * 86_400_000;
+const RENEW_BEFORE_MS = 7 * DAY_MS;
 const LOCK_FILE = ".lock";
 const LOCK_WAIT_MS = 60_000;
 const LOCK_STALE_MS = 120_000;
@@ -76,17 +77,20 @@ function isIp(name: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || name.includes(":");
 }
 
-/** Checks a requested SAN so that a typo fails here with a clear message, not inside certificate code. */
-export function validateSan(name: string): string {
+/**
+ * Checks a requested SAN so that a typo fails here with a clear message, not
+ * inside certificate code; `flag` is how the user gave it (--san, --host).
+ */
+export function validateSan(name: string, flag = "--san"): string {
   const trimmed = name.trim();
   if (isIp(trimmed)) {
     if (trimmed.includes(":") ? !/^[0-9a-fA-F:.]+$/.test(trimmed) : trimmed.split(".").some((p) => Number(p) > 255)) {
-      throw new DevPkiError(`--san ${JSON.stringify(name)}: not a valid IP address`);
+      throw new DevPkiError(`${flag} ${JSON.stringify(name)}: not a valid IP address`);
     }
     return trimmed;
   }
   if (!/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(trimmed)) {
-    throw new DevPkiError(`--san ${JSON.stringify(name)}: not a valid DNS name or IP address`);
+    throw new DevPkiError(`${flag} ${JSON.stringify(name)}: not a valid DNS name or IP address`);
   }
   return trimmed.toLowerCase();
 }
@@ -127,14 +131,18 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Takes the directory's lock file; returns its release. Breaks a lock whose owner is gone. */
+/**
+ * Takes the directory's lock file; returns its release. Breaks a lock whose
+ * owner is gone, or that is older than LOCK_STALE_MS by the time written in it
+ * (the same clock as ours, unlike the file system's modification time).
+ */
 async function lock(dir: string): Promise<() => Promise<void>> {
   const path = join(dir, LOCK_FILE);
-  const deadline = Date.now() + LOCK_WAIT_MS;
+  const deadline = performance.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
       const handle = await open(path, "wx", 0o600);
-      await handle.writeFile(`${process.pid}\n`);
+      await handle.writeFile(`${process.pid} ${currentTime().getTime()}\n`);
       await handle.close();
       return async () => {
         await unlink(path).catch(() => undefined);
@@ -142,13 +150,13 @@ async function lock(dir: string): Promise<() => Promise<void>> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const owner = Number.parseInt((await readIfExists(path)) ?? "", 10);
-    const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const [owner, takenAt] = ((await readIfExists(path)) ?? "").trim().split(" ").map(Number);
+    const age = Number.isFinite(takenAt) ? currentTime().getTime() - takenAt : 0;
     if ((Number.isInteger(owner) && owner > 0 && !processAlive(owner)) || age > LOCK_STALE_MS) {
       await unlink(path).catch(() => undefined);
       continue;
     }
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       throw new DevPkiError(`another process holds ${path}; remove it if no checker is starting`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
@@ -187,10 +195,16 @@ function leafUsable(certPem: string | null, keyPem: string | null, ca: X509Certi
   }
 }
 
+/** Usable: a CA, its key matches, and `now` is inside its validity, a while before its end. */
 function caUsable(certPem: string, keyPem: string, now: number): boolean {
   try {
     const cert = new X509Certificate(certPem);
-    return cert.ca && cert.checkPrivateKey(createPrivateKey(keyPem)) && Date.parse(cert.validTo) > now + RENEW_BEFORE_MS;
+    return (
+      cert.ca &&
+      cert.checkPrivateKey(createPrivateKey(keyPem)) &&
+      Date.parse(cert.validFrom) <= now &&
+      Date.parse(cert.validTo) > now + RENEW_BEFORE_MS
+    );
   } catch {
     return false;
   }
@@ -198,10 +212,11 @@ function caUsable(certPem: string, keyPem: string, now: number): boolean {
 
 /**
  * Makes sure `dir` holds a complete development PKI whose server certificate
- * names localhost, 127.0.0.1 and every name in `sans`, and returns it.
+ * names localhost, 127.0.0.1 and every name in `sans`, usable at `now`, and
+ * returns it. Names are checked before anything is written.
  */
-export async function ensureDevPki(dir: string = defaultPkiDir(), sans: string[] = []): Promise<DevPki> {
-  const wanted = [...new Set([...DEFAULT_SERVER_NAMES, ...sans.map(validateSan)])];
+export async function ensureDevPki(dir: string = defaultPkiDir(), sans: string[] = [], now: Date = currentTime()): Promise<DevPki> {
+  const wanted = [...new Set([...DEFAULT_SERVER_NAMES, ...sans.map((name) => validateSan(name))])];
   const paths = {
     caPath: join(dir, FILES.ca),
     caKeyPath: join(dir, FILES.caKey),
@@ -214,20 +229,21 @@ export async function ensureDevPki(dir: string = defaultPkiDir(), sans: string[]
   const release = await lock(dir);
   try {
     const changes: string[] = [];
-    const now = Date.now();
+    // Issued a day back so that a device whose clock lags a little accepts them.
+    const notBefore = daysAfter(now, -1);
     let caPem = await readIfExists(paths.caPath);
     let caKeyPem = await readIfExists(paths.caKeyPath);
     let ca: Issued;
-    if (caPem !== null && caKeyPem !== null && caUsable(caPem, caKeyPem, now)) {
+    if (caPem !== null && caKeyPem !== null && caUsable(caPem, caKeyPem, now.getTime())) {
       try {
         ca = await loadCa(caPem, caKeyPem);
       } catch (error) {
         throw new DevPkiError(`cannot use the CA in ${dir} (${(error as Error).message}); delete the folder to start over`);
       }
     } else {
-      if (caPem !== null) changes.push("replaced the CA, which was incomplete or expiring (re-pin devices)");
+      if (caPem !== null) changes.push("replaced the CA, which was incomplete, expiring or not valid yet (re-pin devices)");
       else changes.push("created the CA");
-      ca = await createCa({ commonName: CA_NAME, key: "rsa2048" });
+      ca = await createCa({ commonName: CA_NAME, key: "rsa2048", notBefore });
       caPem = ca.certPem;
       caKeyPem = ca.keyPem;
       await writeAtomic(paths.caKeyPath, caKeyPem, 0o600);
@@ -237,13 +253,13 @@ export async function ensureDevPki(dir: string = defaultPkiDir(), sans: string[]
 
     let serverCertPem = await readIfExists(paths.serverCertPath);
     let serverKeyPem = await readIfExists(paths.serverKeyPath);
-    const serverUsable = leafUsable(serverCertPem, serverKeyPem, caCert, now);
+    const serverUsable = leafUsable(serverCertPem, serverKeyPem, caCert, now.getTime());
     const current = serverUsable && serverCertPem ? new X509Certificate(serverCertPem) : null;
     const missing = current ? wanted.filter((name) => !covers(current, name)) : wanted;
     if (!current || missing.length > 0) {
       // Keep the names the old certificate had, so alternating --san lists do not drop any.
       const names = [...new Set([...wanted, ...(current ? sanNames(current) : [])])];
-      const server = await issueLeaf(ca, "server", { commonName: SERVER_NAME, names, key: "rsa2048" });
+      const server = await issueLeaf(ca, "server", { commonName: SERVER_NAME, names, key: "rsa2048", notBefore });
       serverCertPem = server.certPem;
       serverKeyPem = server.keyPem;
       await writeAtomic(paths.serverKeyPath, serverKeyPem, 0o600);
@@ -253,8 +269,8 @@ export async function ensureDevPki(dir: string = defaultPkiDir(), sans: string[]
 
     let clientCertPem = await readIfExists(paths.clientCertPath);
     let clientKeyPem = await readIfExists(paths.clientKeyPath);
-    if (!leafUsable(clientCertPem, clientKeyPem, caCert, now)) {
-      const client = await issueLeaf(ca, "client", { commonName: CLIENT_NAME, key: "rsa2048" });
+    if (!leafUsable(clientCertPem, clientKeyPem, caCert, now.getTime())) {
+      const client = await issueLeaf(ca, "client", { commonName: CLIENT_NAME, key: "rsa2048", notBefore });
       clientCertPem = client.certPem;
       clientKeyPem = client.keyPem;
       await writeAtomic(paths.clientKeyPath, clientKeyPem, 0o600);

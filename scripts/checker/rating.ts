@@ -16,6 +16,7 @@
 //   1.0, which is what howsmyssl itself reports when it cannot detect the
 //   split. Such clients are rated Bad for TLS <= 1.0 anyway.
 import type { ClientHello } from "./clienthello.ts";
+import { CUTOVERS } from "../lib/cutovers.ts";
 import {
   VERSION,
   POST_QUANTUM_GROUPS,
@@ -56,14 +57,6 @@ export interface HowsMySslAnswer {
   tls_version: string;
   rating: Rating;
 }
-
-/** 10:00 America/Los_Angeles on each date, as UTC instants (howsmyssl's cutovers). */
-export const CUTOVERS = {
-  /** From here TLS <= 1.2, and no post-quantum group, are "Improvable". */
-  improvable: new Date("2026-06-14T17:00:00Z"),
-  /** From here they are "Bad". */
-  bad: new Date("2026-12-14T18:00:00Z"),
-} as const;
 
 // The versions howsmyssl's server accepts.
 const SERVER_MIN = VERSION.TLS10;

@@ -11,6 +11,7 @@ import type { SecureContextOptions, SecureVersion } from "node:tls";
 import { type ClientHello, ClientHelloError, clientHelloRecordLength, parseClientHello } from "./clienthello.ts";
 import { type HowsMySslAnswer, rateClientHello } from "./rating.ts";
 import { ensureDevPki } from "./dev-pki.ts";
+import { currentTime } from "../lib/clock.ts";
 
 export interface CheckerPki {
   caPem: string;
@@ -93,7 +94,7 @@ function send(res: ServerResponse, status: number, type: string, body: string, e
 
 export async function startChecker(options: CheckerOptions = {}): Promise<Checker> {
   const host = options.host ?? "127.0.0.1";
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? currentTime;
   const log = options.log ?? (() => undefined);
   const helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
   const pki = options.pki ?? (await ensureDevPki(options.pkiDir, options.sans ?? []));
@@ -152,7 +153,7 @@ export async function startChecker(options: CheckerOptions = {}): Promise<Checke
       answer: rateClientHello(hello, now()),
       remoteAddress: socket.remoteAddress ?? "",
       remotePort: socket.remotePort ?? 0,
-      receivedAt: new Date(),
+      receivedAt: currentTime(),
       served: false,
     };
     hellos.push(observed);

@@ -31,11 +31,11 @@ const program = new Command()
     }
     const runtime = createHostRuntime({ stockTls: options.stockTls === true, write: (text) => void process.stdout.write(text) });
     runtime.run(code, file);
-    const started = Date.now();
+    const started = performance.now();
     let timedOut = false;
     // Idle means Espruino's script mode would exit: poll, as there is no event for it.
     while (!runtime.isIdle()) {
-      if (options.timeout !== undefined && Date.now() - started > options.timeout) {
+      if (options.timeout !== undefined && performance.now() - started > options.timeout) {
         timedOut = true;
         break;
       }

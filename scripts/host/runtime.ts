@@ -20,6 +20,7 @@ import { BASE_BLOCKS, BLOCK_BYTES, TOTAL_BLOCKS, codeBlocks, sizeOfValue } from 
 import { StorageError, createStorage } from "./storage.ts";
 import { createTlsModule, type TlsHost } from "./tls.ts";
 import { parseUrl } from "./url.ts";
+import { currentTime } from "../lib/clock.ts";
 import type { ProbeResult } from "./probe.ts";
 
 export interface HostRuntimeOptions {
@@ -396,6 +397,11 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
     });
   }
 
+  /** The device's clock: the host's, moved by whatever setTime() the program called. */
+  private deviceTime(): Date {
+    return new Date(currentTime().getTime() + this.clockOffsetMs);
+  }
+
   private emitE(event: string): void {
     for (const listener of [...(this.session.eListeners.get(event) ?? [])]) this.call(listener, []);
   }
@@ -485,9 +491,9 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
       }
       return espruinoBtoa(typeof data === "string" ? data : binaryOf(data));
     };
-    g.getTime = () => (Date.now() + this.clockOffsetMs) / 1000;
+    g.getTime = () => this.deviceTime().getTime() / 1000;
     g.setTime = (seconds: unknown) => {
-      this.clockOffsetMs = Number(seconds) * 1000 - Date.now();
+      this.clockOffsetMs = Number(seconds) * 1000 - currentTime().getTime();
     };
     g.global = vm.runInContext("globalThis", session.context);
 
@@ -602,7 +608,8 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
         print: (text) => this.write(text),
         track: (socket) => session.sockets.add(socket),
         untrack: (socket) => session.sockets.delete(socket),
-        now: () => new Date(),
+        // Certificate dates are judged by the device's clock, as mbedTLS does on a board.
+        now: () => this.deviceTime(),
       };
       const module = createTlsModule(host, { stock: this.options.stockTls === true, probe: this.options.probe });
       return h.object({ connect: module.connect });

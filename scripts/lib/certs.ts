@@ -2,8 +2,8 @@
 // description of a certificate, and the checks that decide whether a
 // certificate may be pinned on the device (a trust anchor) or presented by it
 // (a client certificate). Used by the build (scripts/lib/config.ts) and by
-// fetch-ca. Everything here is pure (values in, values out) except that it
-// reads the clock when a caller leaves `now` out.
+// fetch-ca. Everything here is pure (values in, values out): whatever depends
+// on the date takes `now` from its caller (scripts/lib/clock.ts).
 //
 // Why check on the host at all: the device cannot. Stock Espruino never
 // verifies, and ESP-IDF's mbedTLS is built without MBEDTLS_HAVE_TIME_DATE, so
@@ -22,26 +22,26 @@
 //                                             throws PemError for encrypted or non-key PEM
 //   Certificates
 //     parseCertificate(pemOrDer) -> X509Certificate        throws CertificateError
-//     describeCertificate(cert, now?) -> CertificateInfo   subject, issuer, validity,
+//     describeCertificate(cert, now) -> CertificateInfo   subject, issuer, validity,
 //                                             key type, SHA-256, CA, self-signed, days left
 //     isSelfSigned(cert), issuedBy(child, issuer)          name match + signature check
 //     certificateLabel(info) -> string        the name to show in messages
 //   Checks (each returns { errors, warnings, ... }; errors refuse, warnings inform)
-//     checkTrustAnchor(pem, now?, options?)   the CA to pin: exactly one certificate,
+//     checkTrustAnchor(pem, now, options?)    the CA to pin: exactly one certificate,
 //                                             valid now, a CA (or, with
 //                                             allowSelfSignedLeaf, a self-signed leaf);
 //                                             warns within 90 days of expiry and for
 //                                             a non-root (intermediate) anchor
-//     checkClientCertificate(certPem, keyPem, now?)
+//     checkClientCertificate(certPem, keyPem, now)
 //                                             key matches, unencrypted, valid now, not a
 //                                             CA, usable for TLS client auth
 //   Anchor choice (fetch-ca)
-//     findIssuerIn(cert, candidates, now?)    the best candidate that signed `cert`
+//     findIssuerIn(cert, candidates, now)     the best candidate that signed `cert`
 //     linkedLength(chain)                     how many certificates, from the first, form a chain
 //     chooseTrustAnchor(chain, options)       which certificate to pin for a server's chain
 import { X509Certificate, createPrivateKey } from "node:crypto";
+import { DAY_MS } from "./clock.ts";
 
-const DAY_MS = 86_400_000;
 /** Anchors and client certificates expiring sooner than this get a warning. */
 export const EXPIRY_WARNING_DAYS = 90;
 
@@ -330,7 +330,7 @@ export function daysBetween(from: Date, to: Date): number {
   return Math.floor((to.getTime() - from.getTime()) / DAY_MS);
 }
 
-export function describeCertificate(input: X509Certificate | string | Uint8Array, now: Date = new Date()): CertificateInfo {
+export function describeCertificate(input: X509Certificate | string | Uint8Array, now: Date): CertificateInfo {
   const cert = input instanceof X509Certificate ? input : parseCertificate(input);
   const notAfter = parseOpensslTime(cert.validTo);
   return {
@@ -404,7 +404,7 @@ export interface TrustAnchorOptions {
  * Warnings: expires within 90 days; not self-signed (an intermediate, which
  * breaks when the server moves to another intermediate).
  */
-export function checkTrustAnchor(pem: string, now: Date = new Date(), options: TrustAnchorOptions = {}): TrustAnchorCheck {
+export function checkTrustAnchor(pem: string, now: Date, options: TrustAnchorOptions = {}): TrustAnchorCheck {
   const errors: string[] = [];
   const warnings: string[] = [];
   const certificates: CertificateInfo[] = [];
@@ -484,7 +484,7 @@ const ANY_EKU_OID = "2.5.29.37.0";
  * certificate, an extended key usage without TLS client authentication.
  * Warning: expires within 90 days. Messages never include key material.
  */
-export function checkClientCertificate(certPem: string, keyPem: string, now: Date = new Date()): ClientCertificateCheck {
+export function checkClientCertificate(certPem: string, keyPem: string, now: Date): ClientCertificateCheck {
   const errors: string[] = [];
   const warnings: string[] = [];
   let certificate: CertificateInfo | null = null;
@@ -527,7 +527,7 @@ export function checkClientCertificate(certPem: string, keyPem: string, now: Dat
  * key verifies `cert`'s signature), preferring CA certificates valid at
  * `now`, then self-signed ones, then the latest expiry. Null when none did.
  */
-export function findIssuerIn(cert: X509Certificate, candidates: readonly X509Certificate[], now: Date = new Date()): X509Certificate | null {
+export function findIssuerIn(cert: X509Certificate, candidates: readonly X509Certificate[], now: Date): X509Certificate | null {
   const score = (candidate: X509Certificate): number[] => {
     const info = describeCertificate(candidate, now);
     const valid = info.notBefore <= now && now <= info.notAfter;
@@ -563,7 +563,8 @@ export interface AnchorChoiceOptions {
   pick?: number;
   /** The system trust store, read only when the server does not send its root. */
   trustStore?: () => readonly X509Certificate[];
-  now?: Date;
+  /** Which certificates are valid, when the trust store offers several issuers. */
+  now: Date;
 }
 
 export type AnchorChoice =
@@ -592,8 +593,8 @@ export type AnchorChoice =
  * root still gets the store's self-signed one); `pick` overrides both. The
  * anchor's own validity is judged afterwards, by checkTrustAnchor.
  */
-export function chooseTrustAnchor(chain: readonly X509Certificate[], options: AnchorChoiceOptions = {}): AnchorChoice {
-  const now = options.now ?? new Date();
+export function chooseTrustAnchor(chain: readonly X509Certificate[], options: AnchorChoiceOptions): AnchorChoice {
+  const now = options.now;
   const notes: string[] = [];
   if (chain.length === 0) return { ok: false, reason: "empty", message: "the server sent no certificate", notes };
   const linked = linkedLength(chain);

@@ -4,6 +4,7 @@
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it loaded first
 import * as x509 from "@peculiar/x509";
 import { randomBytes, webcrypto } from "node:crypto";
+import { currentTime, daysAfter } from "./clock.ts";
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -13,7 +14,9 @@ export interface CertSpec {
   commonName: string;
   /** Subject alternative names; IP addresses are told apart from DNS names. */
   names?: string[];
+  /** Default: a day before the clock's now (scripts/lib/clock.ts). */
   notBefore?: Date;
+  /** Default: a lifetime that suits the kind of certificate, from notBefore. */
   notAfter?: Date;
   /** RSA by default: stock Espruino's mbedTLS has no ECDSA. */
   key?: KeyKind;
@@ -25,8 +28,6 @@ export interface Issued {
   cert: x509.X509Certificate;
   keys: CryptoKeyPair;
 }
-
-const DAY_MS = 86_400_000;
 
 function algorithm(kind: KeyKind): RsaHashedKeyGenParams | EcKeyGenParams {
   return kind === "rsa2048"
@@ -55,8 +56,8 @@ function isIpAddress(name: string): boolean {
 }
 
 function validity(spec: CertSpec, defaultDays: number): { notBefore: Date; notAfter: Date } {
-  const notBefore = spec.notBefore ?? new Date(Date.now() - DAY_MS);
-  const notAfter = spec.notAfter ?? new Date(notBefore.getTime() + defaultDays * DAY_MS);
+  const notBefore = spec.notBefore ?? daysAfter(currentTime(), -1);
+  const notAfter = spec.notAfter ?? daysAfter(notBefore, defaultDays);
   return { notBefore, notAfter };
 }
 

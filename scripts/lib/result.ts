@@ -1,5 +1,6 @@
 // The device's `RESULT {json}` line on the host: finding it in output,
 // explaining the rating, and the exit code every runner (start, upload) uses.
+import { CUTOVERS, cutoverDay } from "./cutovers.ts";
 
 export type Rating = "Probably Okay" | "Improvable" | "Bad";
 export type FailOn = "improvable" | "bad";
@@ -54,6 +55,8 @@ export function exitCodeFor(result: CheckResultJson | null, failOn?: FailOn): nu
   return EXIT.OK;
 }
 
+const MARKED_DOWN = `marked down from ${cutoverDay(CUTOVERS.improvable)}, Bad from ${cutoverDay(CUTOVERS.bad)}`;
+
 /** Why howsmyssl rated the client as it did, from the RESULT fields (its rules, 2026). */
 export function ratingReasons(result: CheckResultJson): string[] {
   const reasons: string[] = [];
@@ -64,10 +67,10 @@ export function ratingReasons(result: CheckResultJson): string[] {
   if (result.beast_vuln) reasons.push("vulnerable to BEAST");
   if (result.ephemeral_keys_supported === false) reasons.push("no ephemeral (forward-secret) key exchange");
   if (result.tls_version && result.tls_version !== "TLS 1.3") {
-    reasons.push(`${result.tls_version} is the newest version offered (howsmyssl marks TLS 1.2 down from 2026-06-14 and as Bad from 2026-12-14)`);
+    reasons.push(`${result.tls_version} is the newest version offered (${MARKED_DOWN})`);
   }
   if (result.post_quantum_key_agreement === false) {
-    reasons.push("no post-quantum key agreement (marked down from 2026-06-14, Bad from 2026-12-14)");
+    reasons.push(`no post-quantum key agreement (${MARKED_DOWN})`);
   }
   return reasons;
 }

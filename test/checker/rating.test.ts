@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { ClientHello } from "../../scripts/checker/clienthello.ts";
-import { CUTOVERS, negotiatedVersion, rateClientHello } from "../../scripts/checker/rating.ts";
+import { negotiatedVersion, rateClientHello } from "../../scripts/checker/rating.ts";
+import { CUTOVERS } from "../../scripts/lib/cutovers.ts";
 import { REASON } from "../../scripts/checker/suites.ts";
 
 const X25519 = 0x001d;

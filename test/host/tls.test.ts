@@ -7,6 +7,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { createCa, issueLeaf, selfSignedLeaf, type Issued } from "../../scripts/lib/pki.ts";
 import { createHostRuntime } from "../../scripts/host/runtime.ts";
+import { currentTime, daysAfter } from "../../scripts/lib/clock.ts";
 
 const RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
@@ -141,8 +142,8 @@ async function runClient(
       }
       ${settings.script ?? ""}
     `);
-    const deadline = Date.now() + (settings.waitMs ?? 5000);
-    while (!runtime.isIdle() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const deadline = performance.now() + (settings.waitMs ?? 5000);
+    while (!runtime.isIdle() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     // The app's array belongs to another realm: copy it for deepEqual.
     return { events: [...(runtime.evaluate("ev") as string[])], output };
   } finally {
@@ -238,14 +239,14 @@ describe("host runtime tls over real TLS (loopback)", function () {
     const expired = await issueLeaf(ca, "server", {
       commonName: "localhost",
       names: ["localhost"],
-      notBefore: new Date(Date.now() - 10 * 86_400_000),
-      notAfter: new Date(Date.now() - 86_400_000),
+      notBefore: daysAfter(currentTime(), -10),
+      notAfter: daysAfter(currentTime(), -1),
     });
     const future = await issueLeaf(ca, "server", {
       commonName: "localhost",
       names: ["localhost"],
-      notBefore: new Date(Date.now() + 86_400_000),
-      notAfter: new Date(Date.now() + 10 * 86_400_000),
+      notBefore: daysAfter(currentTime(), 1),
+      notAfter: daysAfter(currentTime(), 10),
     });
     const elsewhere = await issueLeaf(ca, "server", { commonName: "example.test", names: ["example.test", "10.0.0.1"] });
     const cases: Array<[Issued, string, RegExp]> = [

@@ -28,7 +28,9 @@ import {
 } from "../../scripts/lib/certs.ts";
 
 const DAY = 86_400_000;
-const NOW = new Date();
+// A date of the tests' own: certificates are issued and judged relative to it,
+// whatever the machine's clock says.
+const NOW = new Date("2027-03-01T12:00:00Z");
 const days = (n: number): Date => new Date(NOW.getTime() + n * DAY);
 const x = (issued: Issued): X509Certificate => new X509Certificate(issued.certPem);
 
@@ -40,11 +42,11 @@ describe("certs", () => {
   let client: Issued;
 
   before(async () => {
-    root = await createCa({ commonName: "Certs Test Root" });
-    intermediate = await issueCa(root, { commonName: "Certs Test Intermediate" });
-    leaf = await issueLeaf(intermediate, "server", { commonName: "localhost", names: ["localhost", "127.0.0.1"] });
-    ecLeaf = await selfSignedLeaf({ commonName: "ec.test", key: "ec-p256" });
-    client = await issueLeaf(root, "client", { commonName: "device-1" });
+    root = await createCa({ commonName: "Certs Test Root", notBefore: days(-1) });
+    intermediate = await issueCa(root, { commonName: "Certs Test Intermediate", notBefore: days(-1) });
+    leaf = await issueLeaf(intermediate, "server", { commonName: "localhost", names: ["localhost", "127.0.0.1"], notBefore: days(-1) });
+    ecLeaf = await selfSignedLeaf({ commonName: "ec.test", key: "ec-p256", notBefore: days(-1) });
+    client = await issueLeaf(root, "client", { commonName: "device-1", notBefore: days(-1) });
   });
 
   describe("PEM", () => {
@@ -163,11 +165,11 @@ describe("certs", () => {
     });
 
     it("describes an EC self-signed leaf and an issued RSA leaf", () => {
-      const ec = describeCertificate(ecLeaf.certPem);
+      const ec = describeCertificate(ecLeaf.certPem, NOW);
       assert.equal(ec.keyType, "EC P-256");
       assert.equal(ec.isCa, false);
       assert.equal(ec.selfSigned, true);
-      const issued = describeCertificate(x(leaf));
+      const issued = describeCertificate(x(leaf), NOW);
       assert.equal(issued.selfSigned, false);
       assert.equal(issued.issuer, "CN=Certs Test Intermediate, O=espruino-tls-check development");
       assert.match(issued.subjectAltName ?? "", /DNS:localhost.*IP Address:127\.0\.0\.1/);
@@ -206,7 +208,7 @@ describe("certs", () => {
 
   describe("checkTrustAnchor", () => {
     it("accepts a valid root with nothing to say", () => {
-      const check = checkTrustAnchor(root.certPem);
+      const check = checkTrustAnchor(root.certPem, NOW);
       assert.deepEqual(check.errors, []);
       assert.deepEqual(check.warnings, []);
       assert.equal(check.certificates[0].commonName, "Certs Test Root");
@@ -214,21 +216,21 @@ describe("certs", () => {
 
     it("refuses an expired CA", async () => {
       const expired = await createCa({ commonName: "Old Root", notBefore: days(-400), notAfter: days(-3) });
-      const check = checkTrustAnchor(expired.certPem);
+      const check = checkTrustAnchor(expired.certPem, NOW);
       assert.equal(check.errors.length, 1);
       assert.match(check.errors[0], /"Old Root" expired on \d{4}-\d\d-\d\d \(3 days ago\)/);
     });
 
     it("refuses a CA that is not valid yet", async () => {
       const future = await createCa({ commonName: "Future Root", notBefore: days(5), notAfter: days(500) });
-      const check = checkTrustAnchor(future.certPem);
+      const check = checkTrustAnchor(future.certPem, NOW);
       assert.equal(check.errors.length, 1);
       assert.match(check.errors[0], /"Future Root" is not valid yet/);
       assert.deepEqual(checkTrustAnchor(future.certPem, days(6)).errors, []);
     });
 
     it("refuses a certificate that is not a CA", () => {
-      const check = checkTrustAnchor(leaf.certPem);
+      const check = checkTrustAnchor(leaf.certPem, NOW);
       assert.equal(check.errors.length, 1);
       assert.match(check.errors[0], /"localhost" is not a CA certificate/);
     });
@@ -242,14 +244,34 @@ describe("certs", () => {
       assert.deepEqual(checkTrustAnchor(soon.certPem, days(-70)).warnings, [], "more than 90 days before expiry");
     });
 
+    it("judges each validity bound to the second, and the 90-day warning to the day", async () => {
+      const start = new Date("2027-01-01T00:00:00Z");
+      const end = new Date("2028-01-01T00:00:00Z");
+      const bounded = await createCa({ commonName: "Bounded Root", notBefore: start, notAfter: end });
+      const at = (ms: number) => checkTrustAnchor(bounded.certPem, new Date(ms));
+      assert.match(at(start.getTime() - 1000).errors.join(), /not valid yet: its validity starts on 2027-01-01/);
+      assert.deepEqual(at(start.getTime()).errors, []);
+      assert.deepEqual(at(end.getTime()).errors, [], "valid through its last second");
+      assert.match(at(end.getTime() + 1000).errors.join(), /"Bounded Root" expired on 2028-01-01/);
+      const warnFrom = end.getTime() - 90 * DAY;
+      assert.deepEqual(at(warnFrom - 1000).warnings, [], "90 days and a second before the end: no warning");
+      assert.match(at(warnFrom + 1000).warnings.join(), /expires on 2028-01-01, in 89 days/);
+      const client = await issueLeaf(root, "client", { commonName: "bounded-device", notBefore: start, notAfter: end });
+      const clientAt = (ms: number) => checkClientCertificate(client.certPem, client.keyPem, new Date(ms)).errors.join();
+      assert.match(clientAt(start.getTime() - 1000), /not valid yet/);
+      assert.equal(clientAt(start.getTime()), "");
+      assert.equal(clientAt(end.getTime()), "");
+      assert.match(clientAt(end.getTime() + 1000), /expired/);
+    });
+
     it("warns that an intermediate is not a root", () => {
-      const check = checkTrustAnchor(intermediate.certPem);
+      const check = checkTrustAnchor(intermediate.certPem, NOW);
       assert.deepEqual(check.errors, []);
       assert.match(check.warnings.join("\n"), /intermediate CA \(issued by "CN=Certs Test Root/);
     });
 
     it("allows a self-signed leaf only when asked, and then warns", () => {
-      assert.match(checkTrustAnchor(ecLeaf.certPem).errors.join("\n"), /not a CA certificate/);
+      assert.match(checkTrustAnchor(ecLeaf.certPem, NOW).errors.join("\n"), /not a CA certificate/);
       const allowed = checkTrustAnchor(ecLeaf.certPem, NOW, { allowSelfSignedLeaf: true });
       assert.deepEqual(allowed.errors, []);
       assert.match(allowed.warnings.join("\n"), /self-signed server certificate.*renews/);
@@ -257,56 +279,56 @@ describe("certs", () => {
     });
 
     it("refuses files that are not exactly one certificate", () => {
-      assert.match(checkTrustAnchor("").errors.join(), /no PEM certificate found/);
-      assert.match(checkTrustAnchor("-----BEGIN CERTIFICATE-----\nAA\n").errors.join(), /not readable as PEM/);
-      assert.match(checkTrustAnchor(root.certPem + intermediate.certPem).errors.join(), /holds 2 certificates; the device pins exactly one/);
-      const withKey = checkTrustAnchor(root.certPem + root.keyPem);
+      assert.match(checkTrustAnchor("", NOW).errors.join(), /no PEM certificate found/);
+      assert.match(checkTrustAnchor("-----BEGIN CERTIFICATE-----\nAA\n", NOW).errors.join(), /not readable as PEM/);
+      assert.match(checkTrustAnchor(root.certPem + intermediate.certPem, NOW).errors.join(), /holds 2 certificates; the device pins exactly one/);
+      const withKey = checkTrustAnchor(root.certPem + root.keyPem, NOW);
       assert.match(withKey.errors.join(), /holds a private key/);
       assert.ok(!withKey.errors.join().includes(pemToBase64(root.keyPem).slice(0, 20)), "no key material in messages");
-      assert.match(checkTrustAnchor(encodePem("CERTIFICATE", randomBytes(64))).errors.join(), /not a valid X\.509/);
+      assert.match(checkTrustAnchor(encodePem("CERTIFICATE", randomBytes(64)), NOW).errors.join(), /not a valid X\.509/);
     });
   });
 
   describe("checkClientCertificate", () => {
     it("accepts a matching client certificate and key", () => {
-      const check = checkClientCertificate(client.certPem, client.keyPem);
+      const check = checkClientCertificate(client.certPem, client.keyPem, NOW);
       assert.deepEqual(check.errors, []);
       assert.equal(check.keyFormat, "pkcs8");
       assert.equal(check.certificate?.commonName, "device-1");
     });
 
     it("refuses a key from another pair without showing either key", () => {
-      const check = checkClientCertificate(client.certPem, leaf.keyPem);
+      const check = checkClientCertificate(client.certPem, leaf.keyPem, NOW);
       assert.deepEqual(check.errors, [`the private key does not belong to "device-1" (they are from different pairs)`]);
     });
 
     it("refuses an expired client certificate", async () => {
       const old = await issueLeaf(root, "client", { commonName: "old-device", notBefore: days(-100), notAfter: days(-1) });
-      assert.match(checkClientCertificate(old.certPem, old.keyPem).errors.join(), /"old-device" expired/);
+      assert.match(checkClientCertificate(old.certPem, old.keyPem, NOW).errors.join(), /"old-device" expired/);
     });
 
     it("refuses a CA as a client certificate", () => {
-      assert.match(checkClientCertificate(root.certPem, root.keyPem).errors.join(), /is a CA certificate/);
+      assert.match(checkClientCertificate(root.certPem, root.keyPem, NOW).errors.join(), /is a CA certificate/);
     });
 
     it("refuses a server-only certificate, an encrypted key and garbage", () => {
-      assert.match(checkClientCertificate(leaf.certPem, leaf.keyPem).errors.join(), /not for TLS client authentication/);
+      assert.match(checkClientCertificate(leaf.certPem, leaf.keyPem, NOW).errors.join(), /not for TLS client authentication/);
       const encrypted = createPrivateKey(client.keyPem).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" }).toString();
-      assert.match(checkClientCertificate(client.certPem, encrypted).errors.join(), /client key: the private key is encrypted/);
+      assert.match(checkClientCertificate(client.certPem, encrypted, NOW).errors.join(), /client key: the private key is encrypted/);
       const broken = encodePem("PRIVATE KEY", randomBytes(48));
-      const check = checkClientCertificate("nothing", broken);
+      const check = checkClientCertificate("nothing", broken, NOW);
       assert.deepEqual(check.errors, ["client certificate: no certificate found in the client certificate file (expected -----BEGIN CERTIFICATE-----)", "client key: the private key does not parse"]);
     });
   });
 
   describe("choosing the anchor", () => {
     it("matches an issuer by name and signature, not by name alone", async () => {
-      const impostor = await createCa({ commonName: "Certs Test Root" }); // same subject, other key
+      const impostor = await createCa({ commonName: "Certs Test Root", notBefore: days(-1) }); // same subject, other key
       assert.equal(x(impostor).subject, x(root).subject);
       assert.equal(issuedBy(x(intermediate), x(root)), true);
       assert.equal(issuedBy(x(intermediate), x(impostor)), false);
-      assert.equal(findIssuerIn(x(intermediate), [x(impostor)]), null);
-      assert.equal(findIssuerIn(x(intermediate), [x(impostor), x(root), x(leaf)])?.fingerprint256, x(root).fingerprint256);
+      assert.equal(findIssuerIn(x(intermediate), [x(impostor)], NOW), null);
+      assert.equal(findIssuerIn(x(intermediate), [x(impostor), x(root), x(leaf)], NOW)?.fingerprint256, x(root).fingerprint256);
     });
 
     it("measures how far a chain links up", () => {
@@ -320,7 +342,7 @@ describe("certs", () => {
 
     it("takes the root the server sent", () => {
       let storeRead = false;
-      const choice = chooseTrustAnchor([x(leaf), x(intermediate), x(root)], { trustStore: () => ((storeRead = true), []) });
+      const choice = chooseTrustAnchor([x(leaf), x(intermediate), x(root)], { now: NOW, trustStore: () => ((storeRead = true), []) });
       assert.ok(choice.ok);
       assert.equal(choice.source, "sent");
       assert.equal(choice.index, 2);
@@ -329,19 +351,19 @@ describe("certs", () => {
     });
 
     it("finds the missing root in the trust store, or explains", async () => {
-      const other = await createCa({ commonName: "Unrelated Root" });
+      const other = await createCa({ commonName: "Unrelated Root", notBefore: days(-1) });
       const chain = [x(leaf), x(intermediate)];
-      const found = chooseTrustAnchor(chain, { trustStore: () => [x(other), x(root)] });
+      const found = chooseTrustAnchor(chain, { now: NOW, trustStore: () => [x(other), x(root)] });
       assert.ok(found.ok && found.source === "trust-store" && found.index === 1);
       assert.equal(found.anchor.fingerprint256, x(root).fingerprint256);
       assert.match(found.notes.join(), /did not send its root/);
-      const missing = chooseTrustAnchor(chain, { trustStore: () => [x(other)] });
+      const missing = chooseTrustAnchor(chain, { now: NOW, trustStore: () => [x(other)] });
       assert.ok(!missing.ok && missing.reason === "no-root");
       assert.match(missing.message, /no certificate in the trust store \(1 certificate\) issued "CN=Certs Test Intermediate.*--pick N/);
     });
 
     it("prefers the store's self-signed root over a cross-signed copy the server sends", async () => {
-      const oldRoot = await createCa({ commonName: "Old Cross Root" });
+      const oldRoot = await createCa({ commonName: "Old Cross Root", notBefore: days(-1) });
       const crossSigned = await x509.X509CertificateGenerator.create({
         serialNumber: "01",
         subject: root.cert.subject,
@@ -355,28 +377,28 @@ describe("certs", () => {
       });
       const chain = [x(leaf), x(intermediate), new X509Certificate(new Uint8Array(crossSigned.rawData))];
       assert.equal(linkedLength(chain), 3);
-      const choice = chooseTrustAnchor(chain, { trustStore: () => [x(root)] });
+      const choice = chooseTrustAnchor(chain, { now: NOW, trustStore: () => [x(root)] });
       assert.ok(choice.ok && choice.source === "trust-store");
       assert.equal(choice.index, 1, "the store vouches for the intermediate");
       assert.equal(choice.anchor.fingerprint256, x(root).fingerprint256);
     });
 
     it("asks for --pick before pinning a self-signed leaf, and honours --pick", () => {
-      const refused = chooseTrustAnchor([x(ecLeaf)]);
+      const refused = chooseTrustAnchor([x(ecLeaf)], { now: NOW });
       assert.ok(!refused.ok && refused.reason === "self-signed-leaf");
       assert.match(refused.message, /--pick 0/);
-      const picked = chooseTrustAnchor([x(ecLeaf)], { pick: 0 });
+      const picked = chooseTrustAnchor([x(ecLeaf)], { now: NOW, pick: 0 });
       assert.ok(picked.ok && picked.source === "picked");
     });
 
     it("refuses a pick that does not exist or is outside the chain", () => {
-      const outOfRange = chooseTrustAnchor([x(leaf), x(intermediate)], { pick: 2 });
+      const outOfRange = chooseTrustAnchor([x(leaf), x(intermediate)], { now: NOW, pick: 2 });
       assert.ok(!outOfRange.ok && outOfRange.reason === "bad-pick");
       assert.match(outOfRange.message, /no certificate 2: the server sent 2 \(0\.\.1\)/);
-      const unlinked = chooseTrustAnchor([x(leaf), x(root), x(intermediate)], { pick: 2 });
+      const unlinked = chooseTrustAnchor([x(leaf), x(root), x(intermediate)], { now: NOW, pick: 2 });
       assert.ok(!unlinked.ok && unlinked.reason === "bad-pick");
       assert.match(unlinked.notes.join(), /out of order/);
-      assert.ok(!chooseTrustAnchor([]).ok);
+      assert.ok(!chooseTrustAnchor([], { now: NOW }).ok);
     });
   });
 });

@@ -4,6 +4,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import { createCa, issueLeaf, selfSignedLeaf, type Issued } from "../../scripts/lib/pki.ts";
+import { currentTime, daysAfter } from "../../scripts/lib/clock.ts";
 
 /** How the server answers once it has the request head. */
 export type Answer =
@@ -113,7 +114,6 @@ export interface TestPki {
   client: Issued;
 }
 
-const DAY = 86_400_000;
 
 export async function createTestPki(): Promise<TestPki> {
   const names = ["localhost", "127.0.0.1"];
@@ -126,14 +126,14 @@ export async function createTestPki(): Promise<TestPki> {
     expired: await issueLeaf(ca, "server", {
       commonName: "localhost",
       names,
-      notBefore: new Date(Date.now() - 400 * DAY),
-      notAfter: new Date(Date.now() - 10 * DAY),
+      notBefore: daysAfter(currentTime(), -400),
+      notAfter: daysAfter(currentTime(), -10),
     }),
     notYetValid: await issueLeaf(ca, "server", {
       commonName: "localhost",
       names,
-      notBefore: new Date(Date.now() + 10 * DAY),
-      notAfter: new Date(Date.now() + 400 * DAY),
+      notBefore: daysAfter(currentTime(), 10),
+      notAfter: daysAfter(currentTime(), 400),
     }),
     wrongName: await issueLeaf(ca, "server", { commonName: "elsewhere.test", names: ["elsewhere.test"] }),
     selfSigned: await selfSignedLeaf({ commonName: "localhost", names }),

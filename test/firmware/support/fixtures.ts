@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCa, type Issued, issueLeaf } from "../../../scripts/lib/pki.ts";
+import { currentTime } from "../../../scripts/lib/clock.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -45,7 +46,7 @@ async function save(dir: string, name: string, issued: Issued): Promise<PemFiles
 
 export async function makeFixtures(): Promise<Fixtures> {
   const dir = await mkdtemp(join(tmpdir(), "firmware-pki-"));
-  const now = Date.now();
+  const now = currentTime().getTime();
   const ca = await createCa({ commonName: "firmware test CA" });
   const otherCa = await createCa({ commonName: "some other CA" });
   const ecCa = await createCa({ commonName: "firmware test EC CA", key: "ec-p256" });

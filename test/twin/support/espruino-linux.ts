@@ -161,9 +161,9 @@ export async function startTelnetConsole(bin: string, timeoutMs = 10_000): Promi
   };
   // The telnet server opens its socket on the first idle loop; a probe
   // connection that closes at once hands the console straight back.
-  const limit = Date.now() + timeoutMs;
+  const limit = performance.now() + timeoutMs;
   let listening = false;
-  while (!exited && !listening && Date.now() < limit) {
+  while (!exited && !listening && performance.now() < limit) {
     listening = await canConnect(TELNET_PORT);
     if (!listening) await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -15,7 +15,7 @@ export interface UploadRun {
 }
 
 export function npmUpload(args: string[], timeoutMs: number): Promise<UploadRun> {
-  const started = Date.now();
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     // Its own process group, so that a timeout ends npm, tsx and the espruino CLI together.
     const child = spawn("npm", ["run", "upload", "--", ...args], {
@@ -44,7 +44,7 @@ export function npmUpload(args: string[], timeoutMs: number): Promise<UploadRun>
       clearTimeout(timer);
       let result: CheckResultJson | null = null;
       for (const line of output.split(/\r?\n/)) result ??= parseResultLine(line);
-      resolve({ code, output, result, timedOut, ms: Date.now() - started });
+      resolve({ code, output, result, timedOut, ms: performance.now() - started });
     });
   });
 }
