@@ -2,16 +2,26 @@
 // --config), WIFI_SSID / WIFI_PASSWORD in the environment, and flags, in that
 // order of precedence (flags win); validated, certificates checked and turned
 // into the compact form the bundle embeds (base64 of the DER).
+//
+// The keys, their types and ranges are described once, in the JSON Schema
+// app.config.schema.json (editors complete and check app.config.json with
+// it); ajv applies it here to the file and to the merged settings, so a flag
+// is held to the same rules as the key it overrides. Every message names the
+// key and its flag (or variable), and never shows a secret's value.
 import fs from "node:fs";
 import path from "node:path";
+import { Ajv, type ErrorObject } from "ajv";
+import ajvErrors from "ajv-errors";
 import { Command, Option } from "commander";
 import { DEFAULTS, type AppConfig } from "../../app/config.ts";
 import { checkClientCertificate, checkTrustAnchor, describeCertificate, PemError, pemToBase64, privateKeyFormat } from "./certs.ts";
 import { REPO_ROOT } from "./paths.ts";
 import { wholeNumber } from "./args.ts";
+import { currentTime } from "./clock.ts";
 
 export const DEFAULT_CONFIG_FILE = path.join(REPO_ROOT, "app.config.json");
 export const DEFAULT_CA_FILE = path.join(REPO_ROOT, "certs", "isrg-root-x1.pem");
+export const CONFIG_SCHEMA_FILE = path.join(REPO_ROOT, "app.config.schema.json");
 
 /** Every problem found, one per line: the caller prints them and exits 1. */
 export class ConfigError extends Error {
@@ -20,7 +30,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** The keys app.config.json may hold (paths are relative to the file). */
+/** The keys app.config.json may hold (paths are relative to the file); app.config.schema.json describes them. */
 export interface ConfigFile {
   url?: string;
   ca?: string | null;
@@ -36,9 +46,26 @@ export interface ConfigFile {
   probe?: boolean;
 }
 
-const FILE_KEYS: Array<keyof ConfigFile> = [
-  "url", "ca", "cert", "key", "wifiSsid", "wifiPassword", "wifiTimeoutMs", "wifiAttempts", "ntpServer", "deadlineMs", "bodyCap", "probe",
-];
+type Key = keyof ConfigFile;
+
+/** The flag (and environment variable) that set each key: messages name them. */
+export const KEY_SOURCES: Record<Key, { flag: string; env?: string }> = {
+  url: { flag: "--url" },
+  ca: { flag: "--ca" },
+  cert: { flag: "--cert" },
+  key: { flag: "--key" },
+  wifiSsid: { flag: "--wifi-ssid", env: "WIFI_SSID" },
+  wifiPassword: { flag: "--wifi-password", env: "WIFI_PASSWORD" },
+  wifiTimeoutMs: { flag: "--wifi-timeout" },
+  wifiAttempts: { flag: "--wifi-attempts" },
+  ntpServer: { flag: "--ntp-server" },
+  deadlineMs: { flag: "--deadline" },
+  bodyCap: { flag: "--body-cap" },
+  probe: { flag: "--no-probe" },
+};
+
+/** Keys whose values are secrets: never shown in a message. */
+const SECRET_KEYS: ReadonlySet<Key> = new Set(["wifiPassword", "key"]);
 
 /** What commander hands over from the options addConfigOptions() defines. */
 export interface ConfigFlags {
@@ -57,12 +84,37 @@ export interface ConfigFlags {
   probe?: boolean;
 }
 
+/** The flags' values under the keys they override (--no-ca is ca: null). */
+function flagSettings(flags: ConfigFlags): ConfigFile {
+  const out: ConfigFile = {
+    url: flags.url,
+    ca: flags.ca === false ? null : flags.ca,
+    cert: flags.cert,
+    key: flags.key,
+    wifiSsid: flags.wifiSsid,
+    wifiPassword: flags.wifiPassword,
+    wifiTimeoutMs: flags.wifiTimeout,
+    wifiAttempts: flags.wifiAttempts,
+    ntpServer: flags.ntpServer,
+    deadlineMs: flags.deadline,
+    bodyCap: flags.bodyCap,
+    probe: flags.probe === false ? false : undefined,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, value]) => value !== undefined)) as ConfigFile;
+}
+
+/** Help texts a command may tell differently (npm start checks its local checker by default). */
+export interface ConfigHelp {
+  url?: string;
+  ca?: string;
+}
+
 /** Adds the configuration flags shared by build, start and upload. */
-export function addConfigOptions(command: Command): Command {
+export function addConfigOptions(command: Command, help: ConfigHelp = {}): Command {
   return command
-    .option("--config <file>", "configuration file (default: app.config.json if present)")
-    .option("--url <url>", `the check URL (default ${DEFAULTS.url})`)
-    .option("--ca <file>", "PEM file of the CA to pin (default certs/isrg-root-x1.pem)")
+    .option("--config <file>", "configuration file (default: app.config.json if present; app.config.schema.json describes it)")
+    .option("--url <url>", help.url ?? `the check URL (default ${DEFAULTS.url})`)
+    .option("--ca <file>", help.ca ?? "PEM file of the CA to pin (default certs/isrg-root-x1.pem)")
     .option("--no-ca", "pin no CA: the server is not authenticated (testing only)")
     .option("--cert <file>", "client certificate (PEM) for mutual TLS")
     .option("--key <file>", "client private key (PEM, unencrypted) for mutual TLS")
@@ -82,53 +134,185 @@ export interface ResolvedConfig {
   warnings: string[];
   /** One line per setting that matters, for the build's summary (never a secret). */
   summary: string[];
+  /** The configuration file that was read (null: none), and the valid keys it set. */
+  file: { path: string; settings: ConfigFile } | null;
 }
 
-function readConfigFile(file: string, explicit: boolean, problems: string[]): ConfigFile {
+// ---------------------------------------------------------------- schema
+
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true, strictTuples: false });
+// ajv-errors is CommonJS: under NodeNext its default export is the module object, whose .default is the plugin.
+ajvErrors.default(ajv);
+const validateSettings = ajv.compile<ConfigFile>(JSON.parse(fs.readFileSync(CONFIG_SCHEMA_FILE, "utf8")));
+
+const TYPE_WORDS: Record<string, string> = { string: "a string", integer: "a whole number", number: "a number", boolean: "true or false", null: "null" };
+
+/** ajv's complaint in words a user acts on. */
+function schemaMessage(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "type":
+      return `must be ${String(params.type).split(",").map((type) => TYPE_WORDS[type] ?? type).join(" or ")}`;
+    case "minimum":
+      return `must be at least ${String(params.limit)}`;
+    case "maximum":
+      return `must be at most ${String(params.limit)}`;
+    case "minLength":
+      return "must not be empty";
+    case "maxLength":
+      return `must be at most ${String(params.limit)} characters`;
+    default:
+      return error.message ?? "is not valid";
+  }
+}
+
+/** The key an error is about ("" for the whole object). */
+function errorKey(error: ErrorObject): string {
+  if (error.keyword === "additionalProperties") return String((error.params as { additionalProperty: string }).additionalProperty);
+  if (error.keyword === "errorMessage") return errorKey((error.params as { errors: ErrorObject[] }).errors[0]);
+  return error.instancePath.split("/")[1] ?? "";
+}
+
+/** Each invalid key once, with the first thing wrong with it. */
+function schemaProblems(settings: object): Map<string, string> {
+  const out = new Map<string, string>();
+  if (validateSettings(settings)) return out;
+  for (const error of validateSettings.errors ?? []) {
+    const key = errorKey(error);
+    if (out.has(key)) continue;
+    out.set(key, error.keyword === "additionalProperties" ? "is not a known key" : schemaMessage(error));
+  }
+  return out;
+}
+
+/** The value, for a message: only when it is not a secret, and short. */
+function shown(key: string, value: unknown): string {
+  if (SECRET_KEYS.has(key as Key)) return "";
+  const text = JSON.stringify(value);
+  return text !== undefined && text.length <= 60 ? ` (got ${text})` : "";
+}
+
+// ---------------------------------------------------------------- layers
+
+type Origin = "default" | "file" | "env" | "flag";
+
+/** Where each key's value came from, to name it in a message the way the user set it. */
+class Origins {
+  private readonly origin = new Map<Key, Origin>();
+
+  constructor(private readonly fileShown: string) {}
+
+  set(key: Key, origin: Origin): void {
+    this.origin.set(key, origin);
+  }
+
+  /** e.g. "--deadline (deadlineMs)", "WIFI_SSID (wifiSsid)", "app.config.json: url (--url)". */
+  name(key: Key): string {
+    const sources = KEY_SOURCES[key];
+    switch (this.origin.get(key) ?? "default") {
+      case "flag":
+        return `${sources.flag} (${key})`;
+      case "env":
+        return `${sources.env} (${key})`;
+      case "file":
+        return `${this.fileShown}: ${key} (${sources.flag})`;
+      default:
+        return `${key} (${sources.flag})`;
+    }
+  }
+}
+
+/** A path as messages show it: relative when it is under the current folder. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") ? relative : file;
+}
+
+function readConfigFile(file: string, explicit: boolean, problems: string[]): ConfigFile | null {
   if (!fs.existsSync(file)) {
     if (explicit) problems.push(`configuration file ${file} does not exist`);
-    return {};
+    return null;
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
     problems.push(`${file} is not valid JSON: ${(error as Error).message}`);
-    return {};
+    return null;
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
     problems.push(`${file} must hold a JSON object`);
-    return {};
+    return null;
   }
-  const unknown = Object.keys(parsed).filter((key) => !FILE_KEYS.includes(key as keyof ConfigFile) && !key.startsWith("//"));
-  if (unknown.length) problems.push(`${file}: unknown key(s) ${unknown.join(", ")}; known: ${FILE_KEYS.join(", ")}`);
+  const shownFile = shownPath(file);
+  const invalid = schemaProblems(parsed);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (key.startsWith("//") || key === "$schema") continue;
+    const problem = invalid.get(key);
+    if (problem === undefined) {
+      out[key] = value;
+    } else if (key in KEY_SOURCES) {
+      problems.push(`${shownFile}: ${key} (${KEY_SOURCES[key as Key].flag}) ${problem}${shown(key, value)}`);
+    } else {
+      problems.push(`${shownFile}: unknown key ${JSON.stringify(key)}; known: ${Object.keys(KEY_SOURCES).join(", ")}`);
+    }
+  }
+  if (invalid.has("")) problems.push(`${shownFile}: ${invalid.get("")}`);
   // Paths in the file are relative to it.
-  const out = parsed as ConfigFile;
   for (const key of ["ca", "cert", "key"] as const) {
     const value = out[key];
     if (typeof value === "string" && value !== "none") out[key] = path.resolve(path.dirname(file), value);
   }
-  return out;
+  return out as ConfigFile;
 }
 
-function checkUrl(text: string, problems: string[]): void {
+/** The layers merged, with each key's origin; flag and environment values held to the schema. */
+function mergeLayers(file: ConfigFile, flags: ConfigFlags, env: NodeJS.ProcessEnv, origins: Origins, problems: string[]): ConfigFile {
+  const layers: Array<[Origin, ConfigFile]> = [
+    ["file", file],
+    ["env", { wifiSsid: env.WIFI_SSID, wifiPassword: env.WIFI_PASSWORD }],
+    ["flag", flagSettings(flags)],
+  ];
+  const merged: Record<string, unknown> = {};
+  for (const [origin, values] of layers) {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      merged[key] = value;
+      origins.set(key as Key, origin);
+    }
+  }
+  for (const [key, problem] of schemaProblems(merged)) {
+    if (!(key in KEY_SOURCES)) continue;
+    problems.push(`${origins.name(key as Key)} ${problem}${shown(key, merged[key])}`);
+    delete merged[key];
+  }
+  return merged as ConfigFile;
+}
+
+// ---------------------------------------------------------------- checks
+
+/** What the schema cannot say about a URL: Espruino's url.parse and a real port. */
+function checkUrl(text: string, where: string, problems: string[]): void {
+  const authority = /^https:\/\/([^/?#]*)/.exec(text)?.[1];
+  if (authority === "") {
+    problems.push(`${where} has no host name: write it as https://HOST/PATH`);
+    return;
+  }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    problems.push(`url "${text}" is not a URL`);
+    problems.push(`${where} "${text}" is not a URL`);
     return;
   }
-  if (url.protocol !== "https:") problems.push(`url must start with https:// (got ${url.protocol})`);
-  if (url.hostname.startsWith("[")) problems.push("url: Espruino's url.parse cannot read IPv6 literals; use a host name");
-  if (url.username || url.password) problems.push("url must not carry a user name or password");
-  if (url.hostname.length > 127) problems.push("url: host names longer than 127 characters do not fit Espruino's buffer");
-  if (url.hash) problems.push("url must not have a #fragment");
-  if (!text.startsWith("https://" + url.host)) problems.push(`url: write it plainly as https://${url.host}${url.pathname}${url.search}`);
-}
-
-function checkRange(name: string, value: number, min: number, max: number, problems: string[]): void {
-  if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be a whole number from ${min} to ${max} (got ${value})`);
+  if (url.protocol !== "https:") problems.push(`${where} must start with https:// (got ${url.protocol})`);
+  if (url.hostname.startsWith("[")) problems.push(`${where}: Espruino's url.parse cannot read IPv6 literals; use a host name`);
+  if (url.username || url.password) problems.push(`${where} must not carry a user name or password`);
+  if (url.hostname.length > 127) problems.push(`${where}: host names longer than 127 characters do not fit Espruino's buffer`);
+  if (url.port === "0") problems.push(`${where}: port 0 is not a port a server listens on`);
+  if (url.hash) problems.push(`${where} must not have a #fragment`);
+  if (!text.startsWith("https://" + url.host)) problems.push(`${where}: write it plainly as https://${url.host}${url.pathname}${url.search}`);
 }
 
 function readPem(file: string, what: string, problems: string[]): string | null {
@@ -140,74 +324,84 @@ function readPem(file: string, what: string, problems: string[]): string | null 
   }
 }
 
+/** The pinned CA, checked at `now`; null when none is pinned. */
+function resolveCa(setting: string | null, now: Date, out: { problems: string[]; warnings: string[]; summary: string[] }): string | null {
+  if (setting === null) {
+    out.warnings.push("no CA is pinned: the device will not authenticate the server (use --ca FILE)");
+    out.summary.push("ca           none (server not authenticated)");
+    return null;
+  }
+  const pem = readPem(setting, "CA file", out.problems);
+  if (pem === null) return null;
+  const check = checkTrustAnchor(pem, now, { allowSelfSignedLeaf: true });
+  out.problems.push(...check.errors.map((error) => `CA ${setting}: ${error}`));
+  out.warnings.push(...check.warnings.map((warning) => `CA ${setting}: ${warning}`));
+  if (check.errors.length > 0) return null;
+  const info = describeCertificate(pem, now);
+  out.summary.push(`ca           ${info.subject.replace(/\n/g, ", ")} (until ${info.notAfter.toISOString().slice(0, 10)}, ${path.relative(process.cwd(), setting) || setting})`);
+  return pemToBase64(pem);
+}
+
+/** The client certificate and key for mutual TLS, checked at `now`. */
+function resolveClientCertificate(
+  certFile: string | null,
+  keyFile: string | null,
+  now: Date,
+  out: { problems: string[]; warnings: string[]; summary: string[] },
+): { cert: string | null; key: string | null } {
+  const none = { cert: null, key: null };
+  if ((certFile === null) !== (keyFile === null)) {
+    out.problems.push("mutual TLS needs both a client certificate (--cert) and its key (--key)");
+    return none;
+  }
+  if (certFile === null || keyFile === null) return none;
+  const certPem = readPem(certFile, "client certificate", out.problems);
+  const keyPem = readPem(keyFile, "client key", out.problems);
+  if (certPem === null || keyPem === null) return none;
+  const check = checkClientCertificate(certPem, keyPem, now);
+  out.problems.push(...check.errors.map((error) => `client certificate: ${error}`));
+  out.warnings.push(...check.warnings.map((warning) => `client certificate: ${warning}`));
+  if (check.errors.length > 0) return none;
+  try {
+    const cert = pemToBase64(certPem);
+    const key = pemToBase64(keyPem);
+    if (privateKeyFormat(keyPem) === "sec1" || check.certificate?.keyType.startsWith("EC")) {
+      out.warnings.push("the client key is an EC key: stock Espruino cannot use it (handshake error -0x3f00); this project's firmware can");
+    }
+    out.summary.push(`client cert  ${check.certificate?.subject.replace(/\n/g, ", ")} (key ${check.keyFormat})`);
+    return { cert, key };
+  } catch (error) {
+    out.problems.push(`client certificate: ${error instanceof PemError ? error.message : String(error)}`);
+    return none;
+  }
+}
+
 /**
  * Merges defaults, the configuration file, the environment and flags; checks
- * everything and collects every problem before giving up.
+ * everything at `now` and collects every problem before giving up.
  */
-export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env, now = new Date()): ResolvedConfig {
-  const problems: string[] = [];
-  const warnings: string[] = [];
-  const summary: string[] = [];
-  const file = readConfigFile(flags.config ? path.resolve(flags.config) : DEFAULT_CONFIG_FILE, flags.config !== undefined, problems);
+export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env, now: Date = currentTime()): ResolvedConfig {
+  const out = { problems: [] as string[], warnings: [] as string[], summary: [] as string[] };
+  const problems = out.problems;
+  const filePath = flags.config ? path.resolve(flags.config) : DEFAULT_CONFIG_FILE;
+  const fileSettings = readConfigFile(filePath, flags.config !== undefined, problems);
+  const origins = new Origins(shownPath(filePath));
+  const settings = mergeLayers(fileSettings ?? {}, flags, env, origins, problems);
 
-  const url = flags.url ?? file.url ?? DEFAULTS.url;
-  checkUrl(url, problems);
-  summary.push(`url          ${url}`);
+  const url = settings.url ?? DEFAULTS.url;
+  checkUrl(url, origins.name("url"), problems);
+  out.summary.push(`url          ${url}`);
 
-  // CA: a flag wins; --no-ca (false), "none" or null in the file pins nothing.
-  const caSetting = flags.ca ?? (file.ca === null || file.ca === "none" ? false : file.ca) ?? DEFAULT_CA_FILE;
-  let ca: string | null = null;
-  if (caSetting === false) {
-    warnings.push("no CA is pinned: the device will not authenticate the server (use --ca FILE)");
-    summary.push("ca           none (server not authenticated)");
-  } else {
-    const pem = readPem(caSetting, "CA file", problems);
-    if (pem !== null) {
-      const check = checkTrustAnchor(pem, now, { allowSelfSignedLeaf: true });
-      problems.push(...check.errors.map((error) => `CA ${caSetting}: ${error}`));
-      warnings.push(...check.warnings.map((warning) => `CA ${caSetting}: ${warning}`));
-      if (check.errors.length === 0) {
-        ca = pemToBase64(pem);
-        const info = describeCertificate(pem, now);
-        summary.push(`ca           ${info.subject.replace(/\n/g, ", ")} (until ${info.notAfter.toISOString().slice(0, 10)}, ${path.relative(process.cwd(), caSetting) || caSetting})`);
-      }
-    }
-  }
+  // The CA: "none" or null (--no-ca) pins nothing.
+  const caSetting = settings.ca === undefined ? DEFAULT_CA_FILE : settings.ca === "none" ? null : settings.ca;
+  const ca = resolveCa(caSetting, now, out);
+  const { cert, key } = resolveClientCertificate(settings.cert ?? null, settings.key ?? null, now, out);
 
-  const certFile = flags.cert ?? file.cert ?? null;
-  const keyFile = flags.key ?? file.key ?? null;
-  let cert: string | null = null;
-  let key: string | null = null;
-  if ((certFile === null) !== (keyFile === null)) {
-    problems.push("mutual TLS needs both a client certificate (--cert) and its key (--key)");
-  } else if (certFile !== null && keyFile !== null) {
-    const certPem = readPem(certFile, "client certificate", problems);
-    const keyPem = readPem(keyFile, "client key", problems);
-    if (certPem !== null && keyPem !== null) {
-      const check = checkClientCertificate(certPem, keyPem, now);
-      problems.push(...check.errors.map((error) => `client certificate: ${error}`));
-      warnings.push(...check.warnings.map((warning) => `client certificate: ${warning}`));
-      if (check.errors.length === 0) {
-        try {
-          cert = pemToBase64(certPem);
-          key = pemToBase64(keyPem);
-          if (privateKeyFormat(keyPem) === "sec1" || check.certificate?.keyType.startsWith("EC")) {
-            warnings.push("the client key is an EC key: stock Espruino cannot use it (handshake error -0x3f00); this project's firmware can");
-          }
-          summary.push(`client cert  ${check.certificate?.subject.replace(/\n/g, ", ")} (key ${check.keyFormat})`);
-        } catch (error) {
-          problems.push(`client certificate: ${error instanceof PemError ? error.message : String(error)}`);
-        }
-      }
-    }
-  }
-
-  const ssid = flags.wifiSsid ?? env.WIFI_SSID ?? file.wifiSsid ?? "";
-  const password = flags.wifiPassword ?? env.WIFI_PASSWORD ?? file.wifiPassword ?? "";
+  const ssid = settings.wifiSsid ?? "";
+  const password = settings.wifiPassword ?? "";
   if (!ssid && password) problems.push("a Wi-Fi password is set but no SSID (WIFI_SSID or --wifi-ssid)");
-  if (Buffer.byteLength(ssid) > 32) problems.push("Wi-Fi SSIDs are at most 32 bytes");
-  if (password && (password.length < 8 || password.length > 63)) problems.push("a WPA2 Wi-Fi password has 8 to 63 characters (leave it empty for an open network)");
-  summary.push(ssid ? `wifi         "${ssid}" (${password ? "password set" : "open network"})` : "wifi         none (Linux build, wired board, or a board that keeps its own Wi-Fi settings)");
+  if (Buffer.byteLength(ssid) > 32) problems.push(`${origins.name("wifiSsid")}: Wi-Fi SSIDs are at most 32 bytes`);
+  out.summary.push(ssid ? `wifi         "${ssid}" (${password ? "password set" : "open network"})` : "wifi         none (Linux build, wired board, or a board that keeps its own Wi-Fi settings)");
 
   const config: AppConfig = {
     url,
@@ -215,23 +409,17 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     cert,
     key,
     wifi: ssid ? { ssid, password } : null,
-    wifiTimeoutMs: flags.wifiTimeout ?? file.wifiTimeoutMs ?? DEFAULTS.wifiTimeoutMs,
-    wifiAttempts: flags.wifiAttempts ?? file.wifiAttempts ?? DEFAULTS.wifiAttempts,
-    ntpServer: flags.ntpServer ?? file.ntpServer ?? DEFAULTS.ntpServer,
-    deadlineMs: flags.deadline ?? file.deadlineMs ?? DEFAULTS.deadlineMs,
-    bodyCap: flags.bodyCap ?? file.bodyCap ?? DEFAULTS.bodyCap,
-    probe: flags.probe === false ? false : (file.probe ?? DEFAULTS.probe),
+    wifiTimeoutMs: settings.wifiTimeoutMs ?? DEFAULTS.wifiTimeoutMs,
+    wifiAttempts: settings.wifiAttempts ?? DEFAULTS.wifiAttempts,
+    ntpServer: settings.ntpServer ?? DEFAULTS.ntpServer,
+    deadlineMs: settings.deadlineMs ?? DEFAULTS.deadlineMs,
+    bodyCap: settings.bodyCap ?? DEFAULTS.bodyCap,
+    probe: settings.probe ?? DEFAULTS.probe,
     builtAt: now.getTime(),
   };
-  checkRange("wifiTimeoutMs", config.wifiTimeoutMs, 1000, 120000, problems);
-  checkRange("wifiAttempts", config.wifiAttempts, 1, 10, problems);
-  checkRange("deadlineMs", config.deadlineMs, 1000, 600000, problems);
-  checkRange("bodyCap", config.bodyCap, 1024, 262144, problems);
-  if (typeof config.probe !== "boolean") problems.push("probe must be true or false");
-  if (!/^[A-Za-z0-9.-]{1,127}$/.test(config.ntpServer)) problems.push(`ntpServer "${config.ntpServer}" is not a host name`);
-  if (config.bodyCap > 65536) warnings.push(`bodyCap ${config.bodyCap}: a body that large may not fit an ESP32's free memory`);
-  summary.push(`limits       deadline ${config.deadlineMs / 1000} s, body cap ${config.bodyCap} bytes, probe ${config.probe ? "on" : "off"}`);
+  if (config.bodyCap > 65536) out.warnings.push(`bodyCap ${config.bodyCap}: a body that large may not fit an ESP32's free memory`);
+  out.summary.push(`limits       deadline ${config.deadlineMs / 1000} s, body cap ${config.bodyCap} bytes, probe ${config.probe ? "on" : "off"}`);
 
   if (problems.length) throw new ConfigError(problems);
-  return { config, warnings, summary };
+  return { config, warnings: out.warnings, summary: out.summary, file: fileSettings ? { path: filePath, settings: fileSettings } : null };
 }

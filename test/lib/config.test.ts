@@ -8,7 +8,10 @@ import { pemToBase64 } from "../../scripts/lib/certs.ts";
 import { createCa, issueLeaf, type Issued } from "../../scripts/lib/pki.ts";
 
 const DAY = 86_400_000;
+// The tests' own date: certificates are issued a day before it and judged at
+// it, whatever the machine's clock says.
 const now = new Date("2026-11-28T12:00:00Z");
+const issued = { notBefore: new Date(now.getTime() - DAY) };
 
 function problems(flags: ConfigFlags, env: NodeJS.ProcessEnv = {}): string[] {
   try {
@@ -32,8 +35,8 @@ describe("config", () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-test-"));
-    ca = await createCa({ commonName: "Config Test CA" });
-    client = await issueLeaf(ca, "client", { commonName: "device" });
+    ca = await createCa({ commonName: "Config Test CA", ...issued });
+    client = await issueLeaf(ca, "client", { commonName: "device", ...issued });
     file("ca.pem", ca.certPem);
     file("client.pem", client.certPem);
     file("client-key.pem", client.keyPem);
@@ -115,22 +118,67 @@ describe("config", () => {
       {},
     );
     const text = found.join("\n");
-    assert.match(text, /unknown key\(s\) extra/);
-    assert.match(text, /https:\/\//);
+    assert.match(text, /bad\.json: unknown key "extra"/);
+    assert.match(text, /bad\.json: url \(--url\) must start with https:\/\//);
     assert.match(text, /cannot read the CA file .*missing\.pem/);
     assert.match(text, /needs both a client certificate .* and its key/);
-    assert.match(text, /password is set but no SSID/);
-    assert.match(text, /8 to 63 characters/);
-    assert.match(text, /bodyCap must be a whole number from 1024/);
-    assert.ok(found.length >= 7, text);
+    assert.match(text, /bad\.json: wifiPassword \(--wifi-password\) must be 8 to 63 printable ASCII characters/);
+    assert.match(text, /bad\.json: bodyCap \(--body-cap\) must be at least 1024 \(got 10\)/);
+    assert.equal(found.length, 6, text);
+    assert.ok(!text.includes('"short"'), "a secret's value is never shown");
   });
 
   it("refuses URLs Espruino cannot use", () => {
     const base = { config: file("e5.json", "{}") };
     assert.match(problems({ ...base, url: "https://[::1]:8443/a/check" }).join(), /IPv6/);
-    assert.match(problems({ ...base, url: "not a url" }).join(), /not a URL/);
+    assert.match(problems({ ...base, url: "not a url" }).join(), /--url \(url\) must start with https:\/\//);
+    assert.match(problems({ ...base, url: "https://a b.test/" }).join(), /is not a URL/);
+    assert.match(problems({ ...base, url: "https:///a/check" }).join(), /--url \(url\) has no host name/);
+    assert.match(problems({ ...base, url: "https://127.0.0.1:0/a/check" }).join(), /port 0/);
     assert.match(problems({ ...base, url: "https://user:pw@host.test/" }).join(), /user name or password/);
     assert.match(problems({ ...base, url: "https://" + "a".repeat(130) + ".test/" }).join(), /127 characters/);
+  });
+
+  it("holds every key of the file to app.config.schema.json, naming the key and its flag, never reading a number as a file", () => {
+    const cases: Array<[object, RegExp]> = [
+      [{ wifiSsid: 12 }, /wifiSsid \(--wifi-ssid\) must be a string \(got 12\)/],
+      [{ ca: 0 }, /ca \(--ca\) must be a string or null \(got 0\)/],
+      [{ ca: 3 }, /ca \(--ca\) must be a string or null \(got 3\)/],
+      [{ cert: "" }, /cert \(--cert\) must not be empty/],
+      [{ wifiSsid: "Net", wifiPassword: 12345678 }, /wifiPassword \(--wifi-password\) must be a string$/],
+      [{ ntpServer: 5 }, /ntpServer \(--ntp-server\) must be a string \(got 5\)/],
+      [{ ntpServer: "pool ntp" }, /ntpServer \(--ntp-server\) must be a host name/],
+      [{ wifiSsid: "Net\u0000" }, /wifiSsid \(--wifi-ssid\) must not contain control characters/],
+      [{ wifiSsid: "Net\nWork" }, /wifiSsid \(--wifi-ssid\) must not contain control characters/],
+      [{ wifiSsid: "Net", wifiPassword: "hunter2\nhunter2" }, /wifiPassword \(--wifi-password\) must be 8 to 63 printable ASCII/],
+      [{ wifiSsid: "Net", wifiPassword: "hunter2\u0000hunter2" }, /wifiPassword \(--wifi-password\) must be 8 to 63 printable ASCII/],
+      [{ wifiAttempts: 2.5 }, /wifiAttempts \(--wifi-attempts\) must be a whole number/],
+      [{ deadlineMs: "30000" }, /deadlineMs \(--deadline\) must be a whole number/],
+      [{ probe: "yes" }, /probe \(--no-probe\) must be true or false/],
+    ];
+    for (const [settings, expected] of cases) {
+      const found = problems({ config: file("typed.json", JSON.stringify(settings)) });
+      assert.equal(found.length, 1, `${JSON.stringify(settings)}: ${found.join("\n")}`);
+      assert.match(found[0], expected, JSON.stringify(settings));
+      assert.ok(!found[0].includes("hunter"), "a password's value is never shown");
+    }
+  });
+
+  it("holds flags and the environment to the same rules, naming the flag or the variable", () => {
+    const base = { config: file("e8.json", "{}") };
+    assert.deepEqual(problems({ ...base, deadline: 5 }), ["--deadline (deadlineMs) must be at least 1000 (got 5)"]);
+    assert.deepEqual(problems({ ...base, bodyCap: 10_000_000 }), ["--body-cap (bodyCap) must be at most 262144 (got 10000000)"]);
+    assert.match(problems(base, { WIFI_SSID: "Net", WIFI_PASSWORD: "short" }).join(), /^WIFI_PASSWORD \(wifiPassword\) must be 8 to 63/);
+    assert.match(problems({ ...base, wifiSsid: "a\tb" }).join(), /^--wifi-ssid \(wifiSsid\) must not contain control characters/);
+    assert.match(problems({ ...base, wifiSsid: "ü".repeat(20) }).join(), /--wifi-ssid \(wifiSsid\): Wi-Fi SSIDs are at most 32 bytes/);
+  });
+
+  it("accepts the shipped example, whose $schema points at app.config.schema.json", () => {
+    const example = path.join(dir, "example.json");
+    const text = fs.readFileSync(new URL("../../app.config.example.json", import.meta.url), "utf8");
+    assert.equal(JSON.parse(text).$schema, "./app.config.schema.json");
+    fs.writeFileSync(example, text.replace('"certs/isrg-root-x1.pem"', JSON.stringify(path.resolve("certs/isrg-root-x1.pem"))));
+    assert.equal(resolveConfig({ config: example }, {}, now).config.url, DEFAULTS.url);
   });
 
   it("explains a configuration file that is not JSON, or missing when named", () => {
@@ -139,7 +187,7 @@ describe("config", () => {
   });
 
   it("refuses an encrypted or mismatched client key", async () => {
-    const other = await issueLeaf(ca, "client", { commonName: "other" });
+    const other = await issueLeaf(ca, "client", { commonName: "other", ...issued });
     const found = problems({ config: file("e6.json", "{}"), cert: path.join(dir, "client.pem"), key: file("other-key.pem", other.keyPem) });
     assert.match(found.join("\n"), /key/i);
     const encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n";
