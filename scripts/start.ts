@@ -16,6 +16,8 @@ import { asUsage, fail, runMain, say, UsageError, warn } from "./lib/cli.ts";
 import { addConfigOptions, resolveConfig, type ConfigFlags } from "./lib/config.ts";
 import { EXIT, exitCodeFor, type FailOn, ratingReasons } from "./lib/result.ts";
 import { runBundle } from "./lib/run-bundle.ts";
+import { currentTime } from "./lib/clock.ts";
+import { checkListenAddress } from "./lib/listen.ts";
 import { formatProblems } from "./gate/gate.ts";
 
 interface StartFlags extends ConfigFlags {
@@ -42,6 +44,10 @@ function program(): Command {
       .option("--host <addr>", "--serve: address to listen on", "127.0.0.1")
       .addOption(new Option("--port <n>", "--serve: port to listen on (default 8443)").argParser(wholeNumber("--port")))
       .option("--san <name>", "--serve: extra host name or IP address for the server certificate (repeatable)", (value: string, all: string[]) => [...all, value], []),
+    {
+      url: "check this endpoint instead of the local checker (default: the local checker; the configuration's url is not used)",
+      ca: "PEM file of the CA to pin (default: the local checker's CA; with --url: the configuration's, else certs/isrg-root-x1.pem)",
+    },
   );
 }
 
@@ -56,19 +62,23 @@ function lanAddresses(): string[] {
 async function serve(flags: StartFlags): Promise<number> {
   const port = flags.port ?? 8443;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port must be 1-65535, not ${flags.port}`);
+  // Every name is checked, and the address tried, before the dev PKI is touched:
+  // a name written into the server certificate stays there.
   const sans = flags.san.map((name) => asUsage(() => validateSan(name)));
-  if (flags.host === "0.0.0.0") sans.push(...lanAddresses());
-  else if (!["127.0.0.1", "localhost"].includes(flags.host)) sans.push(flags.host);
+  const host = asUsage(() => validateSan(flags.host, "--host"));
+  await checkListenAddress(host, port, { hostFlag: "--host", portFlag: "--port" });
+  if (host === "0.0.0.0") sans.push(...lanAddresses());
+  else if (!["127.0.0.1", "localhost"].includes(host)) sans.push(host);
   const pki = await ensureDevPki(undefined, sans);
   for (const change of pki.changes) say(pc.dim(`dev PKI: ${change}`));
   const checker = await startChecker({
-    host: flags.host,
+    host,
     port,
     pki: { caPem: pki.caPem, serverCertPem: pki.serverCertPem, serverKeyPem: pki.serverKeyPem },
     requireClientCert: flags.mtls,
     onCheck: (observed) => {
       const answer = observed.answer;
-      say(`${new Date().toISOString()} ${answer.tls_version}, ${answer.rating}, SNI ${observed.hello.serverName ?? "none"}, ${answer.given_cipher_suites.length} suites`);
+      say(`${currentTime().toISOString()} ${answer.tls_version}, ${answer.rating}, SNI ${observed.hello.serverName ?? "none"}, ${answer.given_cipher_suites.length} suites`);
     },
   });
   const shownCa = path.relative(process.cwd(), pki.caPath);
@@ -107,6 +117,10 @@ async function check(flags: StartFlags): Promise<number> {
     }
     const resolved = resolveConfig(configFlags);
     for (const warning of resolved.warnings) warn(warning);
+    const configuredUrl = resolved.file?.settings.url;
+    if (!flags.url && configuredUrl !== undefined) {
+      say(`note: npm start checks its local checker, not the url in ${path.relative(process.cwd(), resolved.file!.path)}; to check that one: npm start -- --url ${configuredUrl}`);
+    }
     const bundle = await buildBundle({ ...resolved.config, wifi: null });
     if (rejected(bundle)) {
       fail("the bundle uses JavaScript that Espruino cannot run:\n" + formatProblems(bundle.problems, "dist/app.js"));

@@ -398,7 +398,8 @@ function program(): Command {
           "Exit codes: 0 check completed, 2 check failed or no RESULT in time, 3 rating at --fail-on or worse, " +
           "1 something to fix first (flags, configuration, gate, port, permissions, baud rate).",
       )
-      .requiredOption("--port <port>", "the board: a serial device (/dev/ttyUSB0, COM3) or tcp://HOST:PORT (a telnet console, npm run virtual-device)")
+      // Not a commander requiredOption: commander would complain about it before naming an unknown option.
+      .option("--port <port>", "required: the board: a serial device (/dev/ttyUSB0, COM3) or tcp://HOST:PORT (a telnet console, npm run virtual-device)")
       .addOption(new Option("--baud <rate>", "serial speed in bits per second").default(SUGGESTED_BAUD).argParser(wholeNumber("--baud")))
       .addOption(new Option("--fail-on <rating>", "exit 3 when the rating is this or worse").choices(["improvable", "bad"]))
       .addOption(new Option("--timeout <ms>", "how long to wait for RESULT after the upload (default: deadline x2 + Wi-Fi + 20 s)").argParser(wholeNumber("--timeout")))
@@ -411,6 +412,7 @@ async function main(): Promise<number> {
   const command = program();
   command.parse();
   const flags = command.opts<UploadFlags>();
+  if (flags.port === undefined) throw new UsageError("--port is required: a serial device (/dev/ttyUSB0, COM3) or tcp://HOST:PORT (npm run upload -- --help)");
   const resolved = resolveConfig(flags);
   for (const line of resolved.summary) process.stderr.write(pc.dim(line) + "\n");
   for (const warning of resolved.warnings) warn(warning);

@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { startVirtualDevice } from "./host/device.ts";
 import { stopProbe } from "./host/probe.ts";
+import { listenFailure } from "./lib/listen.ts";
 
 interface Listen {
   host: string;
@@ -35,7 +36,6 @@ const program = new Command()
   .option("--no-tls", "behave like firmware built without TLS: require(\"tls\") fails (the check reports NO_TLS)")
   .option("--storage <file>", "keep the device's Storage in this JSON file across runs (default: in memory only)")
   .option("-v, --verbose", "also show what the device prints")
-  .showHelpAfterError()
   .action(async (options: { listen: Listen; stockTls?: boolean; tls: boolean; storage?: string; verbose?: boolean }) => {
     const say = (text: string): void => void process.stderr.write(text + "\n");
     let device;
@@ -59,16 +59,9 @@ const program = new Command()
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       const reason =
-        e.code === "EADDRINUSE"
-          ? "the address is already in use (another virtual device or Espruino?)"
-          : e.code === "EACCES"
-            ? "permission denied (ports below 1024 need privileges)"
-            : e.code === "EADDRNOTAVAIL"
-              ? "this machine has no such address"
-              : e instanceof SyntaxError
-                ? `the storage file is not valid JSON: ${e.message}`
-                : (e.message ?? String(e));
-      say(pc.red(`cannot start the virtual device on ${options.listen.host}:${options.listen.port}: ${reason}`));
+        listenFailure(e, options.listen.host, options.listen.port, { hostFlag: "--listen", portFlag: "--listen" }) ??
+        (e instanceof SyntaxError ? `--storage: the storage file is not valid JSON: ${e.message}` : `cannot start the virtual device: ${e.message ?? String(e)}`);
+      say(pc.red(`error: ${reason}`));
       process.exitCode = 1;
       return;
     }
