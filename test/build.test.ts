@@ -1,11 +1,14 @@
 // npm run build as a user runs it.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { plainEnv } from "./support/plain-env.ts";
+import { pemToBase64 } from "../scripts/lib/certs.ts";
+import { createCa, issueLeaf } from "../scripts/lib/pki.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -44,6 +47,34 @@ describe("npm run build", function () {
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /"HomeNet" \(password set\)/);
     assert.ok(!(run.stdout + run.stderr).includes("hunter2-hunter2"));
+  });
+
+  it("leaves no piece of the Wi-Fi password or the private key in any file it writes but the bundle", async () => {
+    const ca = await createCa({ commonName: "Build Test CA" });
+    const client = await issueLeaf(ca, "client", { commonName: "build-test-device", key: "ec-p256" });
+    fs.writeFileSync(path.join(dir, "client.pem"), client.certPem);
+    fs.writeFileSync(path.join(dir, "client-key.pem"), client.keyPem);
+    // Random, so that no piece of it is a word the app's own code contains.
+    const password = randomBytes(18).toString("base64");
+    const dist = path.join(dir, "dist");
+    const run = build(["--config", empty, "--out", path.join(dist, "app.js"), "--cert", path.join(dir, "client.pem"), "--key", path.join(dir, "client-key.pem")], {
+      WIFI_SSID: "HomeNet",
+      WIFI_PASSWORD: password,
+    });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const key = pemToBase64(client.keyPem);
+    const bundle = fs.readFileSync(path.join(dist, "app.js"), "latin1");
+    assert.ok(bundle.includes(password) && bundle.includes(key), "the bundle carries both: the device needs them");
+    const others = fs.readdirSync(dist).filter((name) => name !== "app.js");
+    assert.deepEqual(others, ["app.js.map"]);
+    const pieces = (secret: string) => Array.from({ length: secret.length - 5 }, (_, at) => secret.slice(at, at + 6));
+    for (const name of others) {
+      const text = fs.readFileSync(path.join(dist, name), "latin1");
+      for (const [what, secret] of [["password", password], ["key", key]] as const) {
+        const found = pieces(secret).filter((piece) => text.includes(piece));
+        assert.deepEqual(found, [], `${name} holds pieces of the ${what}`);
+      }
+    }
   });
 
   it("exits 1 and lists every configuration problem, without a stack trace", () => {

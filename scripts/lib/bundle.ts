@@ -11,7 +11,11 @@ import { REPO_ROOT } from "./paths.ts";
 export interface Bundle {
   /** The script to upload. */
   code: string;
-  /** Its source map (JSON), for pointing gate problems at app/ sources. */
+  /**
+   * Its source map (JSON), for pointing gate problems at app/ sources. It
+   * holds app/'s sources but not the embedded configuration's: that has the
+   * Wi-Fi password and the private key, which only the bundle may carry.
+   */
   map: string;
   bytes: number;
   /** What the subset gate found; a bundle with an "error" problem must not reach a board. */
@@ -95,9 +99,19 @@ export async function buildBundle(config: AppConfig): Promise<Bundle> {
     result.outputFiles.find((file) => file.path.endsWith(".js"))!.text,
     result.outputFiles.find((file) => file.path.endsWith(".map"))!.text,
   );
-  const { code, map } = built;
+  const code = built.code;
+  const map = withoutConfigSource(built.map);
   const problems = checkBundle(code, { filename: path.join(REPO_ROOT, "dist", "app.js"), sourceMap: map, cwd: REPO_ROOT });
   return { code, map, bytes: Buffer.byteLength(code), problems };
+}
+
+/** The map without the text of the "app-config" module (the configuration, secrets included). */
+function withoutConfigSource(map: string): string {
+  const parsed = JSON.parse(map) as { sources: string[]; sourcesContent?: Array<string | null> };
+  parsed.sources.forEach((source, index) => {
+    if (source.startsWith("app-config:") && parsed.sourcesContent) parsed.sourcesContent[index] = null;
+  });
+  return JSON.stringify(parsed);
 }
 
 interface AstNode {
