@@ -1,7 +1,9 @@
 // npm start as a user runs it: a child process, its output and exit code.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import https from "node:https";
+import os from "node:os";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -101,6 +103,22 @@ describe("npm start", function () {
       assert.equal(run.code, 1, args.join(" ") + "\n" + run.stdout + run.stderr);
       assert.match(run.stderr, /error/i, args.join(" "));
       assert.ok(!run.stderr.includes("    at "), "no stack trace for a usage error: " + run.stderr);
+    }
+  });
+
+  it("says in one line that it checks the local checker, not the configuration's url, and how to check that one", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "start-config-"));
+    try {
+      const config = path.join(dir, "app.config.json");
+      fs.writeFileSync(config, JSON.stringify({ url: "https://device.example/a/check", ca: path.join(ROOT, "certs", "isrg-root-x1.pem") }));
+      const run = await start(["--config", config]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const notes = run.stdout.split("\n").filter((line) => line.startsWith("note: "));
+      assert.equal(notes.length, 1, run.stdout);
+      assert.match(notes[0], /^note: npm start checks its local checker, not the url in .*app\.config\.json; to check that one: npm start -- --url https:\/\/device\.example\/a\/check$/);
+      assert.match(result(run)?.url ?? "", /^https:\/\/127\.0\.0\.1:\d+\/a\/check$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

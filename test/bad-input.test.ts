@@ -1,0 +1,84 @@
+// Every bad input a user can give the scripts ends in one line that names
+// what to fix, exit code 1, no stack trace and nothing written.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { REPO, runScript, type ScriptRun } from "./support/run-script.ts";
+
+interface BadInput {
+  what: string;
+  script: "start" | "build" | "upload" | "virtual-device";
+  /** Arguments; CONFIG stands for a configuration file holding `config`, PORT for a port another process holds. */
+  args: string[];
+  config?: string;
+  env?: NodeJS.ProcessEnv;
+  expect: RegExp;
+}
+
+const SERVER_CERT = path.join(REPO, ".dev-pki", "server.pem");
+
+const CASES: BadInput[] = [
+  { what: "--serve on a port in use", script: "start", args: ["--serve", "--port", "PORT"], expect: /^error: --port \d+: port \d+ on 127\.0\.0\.1 is already in use .*; try --port \d+$/ },
+  { what: "--serve --host with an impossible IPv4 address", script: "start", args: ["--serve", "--host", "999.1.1.1"], expect: /^error: --host "999\.1\.1\.1": not a valid IP address$/ },
+  { what: "--serve --host with a name that does not resolve", script: "start", args: ["--serve", "--host", "nosuch.invalid"], expect: /^error: --host nosuch\.invalid: no such host/ },
+  { what: "--serve --host that is not this machine's", script: "start", args: ["--serve", "--host", "192.0.2.1"], expect: /^error: --host 192\.0\.2\.1: not an address of this machine/ },
+  { what: "a number as the SSID", script: "build", args: ["--config", "CONFIG"], config: '{"wifiSsid":12}', expect: /: wifiSsid \(--wifi-ssid\) must be a string \(got 12\)$/ },
+  { what: "ca 0 (once read standard input)", script: "build", args: ["--config", "CONFIG"], config: '{"ca":0}', expect: /: ca \(--ca\) must be a string or null \(got 0\)$/ },
+  { what: "ca 3 (once read file descriptor 3)", script: "build", args: ["--config", "CONFIG"], config: '{"ca":3}', expect: /: ca \(--ca\) must be a string or null \(got 3\)$/ },
+  { what: "a number as the Wi-Fi password", script: "build", args: ["--config", "CONFIG"], config: '{"wifiSsid":"Net","wifiPassword":12345678}', expect: /: wifiPassword \(--wifi-password\) must be a string$/ },
+  { what: "a number as the NTP server", script: "build", args: ["--config", "CONFIG"], config: '{"ntpServer":5}', expect: /: ntpServer \(--ntp-server\) must be a string \(got 5\)$/ },
+  { what: "a NUL in the SSID", script: "build", args: ["--config", "CONFIG"], config: '{"wifiSsid":"Net\\u0000"}', expect: /: wifiSsid \(--wifi-ssid\) must not contain control characters/ },
+  { what: "a newline in the SSID flag", script: "build", args: ["--wifi-ssid", "Net\nWork"], expect: /^error: --wifi-ssid \(wifiSsid\) must not contain control characters/ },
+  { what: "a newline in the password", script: "build", args: ["--config", "CONFIG"], config: '{"wifiSsid":"Net","wifiPassword":"Pa55word\\nPa55"}', expect: /: wifiPassword \(--wifi-password\) must be 8 to 63 printable ASCII/ },
+  { what: "a NUL in WIFI_PASSWORD", script: "build", args: [], env: { WIFI_SSID: "Net", WIFI_PASSWORD: "Pa55word\u0001Pa55" }, expect: /^error: WIFI_PASSWORD \(wifiPassword\) must be 8 to 63 printable ASCII/ },
+  { what: "port 0 in the URL", script: "build", args: ["--url", "https://127.0.0.1:0/a/check"], expect: /^error: --url \(url\): port 0 is not a port a server listens on$/ },
+  { what: "a URL without a host", script: "build", args: ["--url", "https:///a/check"], expect: /^error: --url \(url\) has no host name: write it as https:\/\/HOST\/PATH$/ },
+  { what: "upload with an unknown option", script: "upload", args: ["--bogus"], expect: /^error: unknown option '--bogus'$/ },
+  { what: "upload without --port", script: "upload", args: [], expect: /^error: --port is required/ },
+  { what: "upload --deadline too small", script: "upload", args: ["--port", "tcp://127.0.0.1:1", "--deadline", "5"], expect: /^error: --deadline \(deadlineMs\) must be at least 1000 \(got 5\)$/ },
+  { what: "virtual-device --listen that is no address", script: "virtual-device", args: ["--listen", "nonsense"], expect: /^error: option '--listen <host:port>' argument 'nonsense' is invalid\. expected HOST:PORT/ },
+];
+
+function readIfExists(file: string): string | null {
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
+}
+
+describe("bad input: one line, exit 1, no stack trace", function () {
+  this.timeout(60_000);
+  let dir: string;
+  let busy: net.Server;
+  let busyPort: number;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-input-"));
+    busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    busyPort = (busy.address() as net.AddressInfo).port;
+  });
+  after(() => {
+    busy.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [index, input] of CASES.entries()) {
+    it(`${input.script}: ${input.what}`, async () => {
+      const config = path.join(dir, `config-${index}.json`);
+      fs.writeFileSync(config, input.config ?? "{}");
+      const args = input.args.map((arg) => (arg === "CONFIG" ? config : arg === "PORT" ? String(busyPort) : arg));
+      // An empty configuration unless the case gives one, so a developer's app.config.json plays no part.
+      if (!args.includes("--config") && input.script !== "virtual-device") args.push("--config", config);
+      const serverCertBefore = readIfExists(SERVER_CERT);
+      const run: ScriptRun = await runScript(input.script, args, { env: { WIFI_SSID: "", WIFI_PASSWORD: "", ...input.env } });
+      const output = run.stdout + run.stderr;
+      assert.equal(run.timedOut, false, `it hung (read standard input?):\n${output}`);
+      assert.equal(run.code, 1, output);
+      const lines = output.split("\n").filter((line) => line.trim() !== "");
+      assert.equal(lines.length, 1, `one line, not:\n${output}`);
+      assert.match(lines[0], input.expect);
+      assert.ok(!/^ {4}at /m.test(output), output);
+      assert.equal(readIfExists(SERVER_CERT), serverCertBefore, "the dev PKI's server certificate is untouched");
+    });
+  }
+});
