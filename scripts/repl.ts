@@ -8,7 +8,7 @@ import { Command, Option } from "commander";
 import pc from "picocolors";
 import { wholeNumber } from "./lib/args.ts";
 import { asUsage, fail, runMain } from "./lib/cli.ts";
-import { CliOutputInterpreter, type CliEvent } from "./lib/espruino-cli-output.ts";
+import { CliOutputInterpreter, VerboseNotes, type CliEvent } from "./lib/espruino-cli-output.ts";
 import { checkSerialDevice, cliArgs, listSerialPorts, spawnCli, type CliProcess } from "./lib/espruino-cli.ts";
 import { explainConnectProblem, looksLikeText, portAndBaud, portText, serialOpenProblem, SUGGESTED_BAUD, type ConnectProblem } from "./lib/espruino-port.ts";
 import { EXIT } from "./lib/result.ts";
@@ -56,6 +56,7 @@ export async function repl(options: ReplOptions): Promise<number> {
   }
 
   const interpreter = new CliOutputInterpreter();
+  const cliNotes = new VerboseNotes((text) => notice(pc.dim(text)));
   // Set from the CLI's output callbacks (hence the casts: no narrowing to the initial values).
   let connected = false as boolean;
   let problem = null as ConnectProblem | null;
@@ -110,6 +111,9 @@ export async function repl(options: ReplOptions): Promise<number> {
   };
   const handleEvent = (event: CliEvent) => {
     switch (event.kind) {
+      case "connecting":
+        if (options.verbose) cliNotes.summarise();
+        return;
       case "connected":
         connected = true;
         notice(pc.dim(`connected to ${where}. ${tty ? "Ctrl-C twice or Ctrl-D quits." : "End of input quits."}`));
@@ -135,7 +139,7 @@ export async function repl(options: ReplOptions): Promise<number> {
       case "disconnected":
         return;
       case "note":
-        if (options.verbose) notice(pc.dim(`espruino: ${event.text}`));
+        if (options.verbose) cliNotes.note(event);
         return;
       default:
         return;

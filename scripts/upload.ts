@@ -17,7 +17,7 @@ import { buildBundle, rejected, type Bundle } from "./lib/bundle.ts";
 import { wholeNumber } from "./lib/args.ts";
 import { asUsage, fail, runMain, UsageError, warn } from "./lib/cli.ts";
 import { addConfigOptions, resolveConfig, type ConfigFlags } from "./lib/config.ts";
-import { CliOutputInterpreter, type BoardEnv, type CliEvent } from "./lib/espruino-cli-output.ts";
+import { CliOutputInterpreter, VerboseNotes, type BoardEnv, type CliEvent } from "./lib/espruino-cli-output.ts";
 import { checkSerialDevice, cliArgs, ESPRUINO_VERSION, listSerialPorts, spawnCli, type CliProcess } from "./lib/espruino-cli.ts";
 import {
   explainConnectProblem,
@@ -186,7 +186,18 @@ export async function upload(options: UploadOptions, output: UploadOutput = cons
       mode: { kind: options.ram ? "ram" : "flash", file, stayConnectedSeconds },
     });
     o.info(`bundle ${bundle.bytes} bytes; ${options.ram ? "sending it to the board's RAM (gone after a reset)" : "storing it as the board's boot code (Storage .bootcde)"} with the espruino CLI ${ESPRUINO_VERSION}`);
-    return await session({ port, deviceExists, timeoutMs, failOn: options.failOn, verbose: options.verbose === true, args, o, signal: options.signal });
+    return await session({
+      port,
+      deviceExists,
+      timeoutMs,
+      failOn: options.failOn,
+      verbose: options.verbose === true,
+      args,
+      o,
+      signal: options.signal,
+      bundleBytes: bundle.bytes,
+      ram: options.ram === true,
+    });
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -201,6 +212,16 @@ interface SessionOptions {
   args: string[];
   o: UploadOutput;
   signal?: AbortSignal;
+  /** The bundle's size, to say why more bytes go over the line. */
+  bundleBytes: number;
+  ram: boolean;
+}
+
+/** Why the CLI sends more than the bundle: what it wraps the code in. */
+function uploadWrapping(ram: boolean): string {
+  return ram
+    ? "the bundle after reset()"
+    : 'the bundle written into Storage as require("Storage").write(".bootcde", ...) commands (escaped, in chunks), between reset() and load()';
 }
 
 /** Runs the CLI and follows what it reports, until RESULT, an error or a timeout. */
@@ -208,7 +229,15 @@ function session(s: SessionOptions): Promise<number> {
   const { o, port } = s;
   const where = portText(port);
   const interpreter = new CliOutputInterpreter();
+  const cliNotes = new VerboseNotes((text) => o.info(text));
   const recentNotes: string[] = [];
+  // What the board prints while the upload goes out (its banner after reset()) waits until
+  // the progress has finished, so that it does not cut into the progress line.
+  let heldBoardLines: string[] | null = null;
+  const releaseBoardLines = () => {
+    for (const line of heldBoardLines ?? []) o.out(line);
+    heldBoardLines = null;
+  };
   let listFailure: string | undefined;
   let problemReported = false;
   let settled = false;
@@ -219,6 +248,7 @@ function session(s: SessionOptions): Promise<number> {
     const finish = (code: number) => {
       if (settled) return;
       settled = true;
+      releaseBoardLines();
       for (const timer of timers.values()) clearTimeout(timer);
       s.signal?.removeEventListener("abort", onAbort);
       cli.stop();
@@ -267,6 +297,7 @@ function session(s: SessionOptions): Promise<number> {
       if (settled) return;
       switch (event.kind) {
         case "connecting":
+          if (s.verbose) cliNotes.summarise();
           o.info(`connecting to ${where}${port.kind === "serial" ? ` at ${s.args[s.args.indexOf("-b") + 1]} baud` : ""}`);
           return;
         case "opened":
@@ -291,7 +322,8 @@ function session(s: SessionOptions): Promise<number> {
           stopTimer("connect");
           return;
         case "upload-start":
-          o.info(`uploading ${event.total} bytes`);
+          o.info(`uploading ${event.total} bytes: ${uploadWrapping(s.ram)} (bundle ${s.bundleBytes} bytes)`);
+          heldBoardLines = [];
           timer("stall", STALL_TIMEOUT_MS, stalled);
           return;
         case "upload-progress":
@@ -300,7 +332,8 @@ function session(s: SessionOptions): Promise<number> {
           return;
         case "upload-sent":
           stopTimer("stall");
-          o.info(`upload sent; the board restarts and runs the check (waiting up to ${Math.round(s.timeoutMs / 1000)} s for RESULT)`);
+          o.info(`upload sent: ${interpreter.uploadTotal} bytes; the board restarts and runs the check (waiting up to ${Math.round(s.timeoutMs / 1000)} s for RESULT)`);
+          releaseBoardLines();
           timer("result", s.timeoutMs, () => {
             o.fail(`no RESULT line from the board within ${Math.round(s.timeoutMs / 1000)} s (--timeout to wait longer)`);
             finish(EXIT.CHECK_FAILED);
@@ -316,6 +349,11 @@ function session(s: SessionOptions): Promise<number> {
             o.out("[the board echoed part of the uploaded code; not shown]");
             return;
           }
+          if (heldBoardLines && !event.line.includes("RESULT {")) {
+            heldBoardLines.push(event.line);
+            return;
+          }
+          releaseBoardLines();
           o.out(event.line, event.line.includes("RESULT {") ? "result" : undefined);
           // Output from before the upload reset the board comes from what ran before: not this check's RESULT.
           const result = interpreter.started ? parseResultLine(event.line) : null;
@@ -348,7 +386,7 @@ function session(s: SessionOptions): Promise<number> {
         case "note":
           recentNotes.push(event.text);
           if (recentNotes.length > 50) recentNotes.shift();
-          if (s.verbose) o.info(`espruino: ${event.text}`);
+          if (s.verbose) cliNotes.note(event);
           return;
       }
     };

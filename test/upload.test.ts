@@ -141,9 +141,40 @@ describe("npm run upload (scripts/upload.ts) with the real espruino CLI", functi
     assert.equal(result?.cert_verified, true, "this project's TLS policy verified the pinned development CA");
     assert.match(stderr, /connecting to tcp:\/\/127\.0\.0\.1:\d+/);
     assert.match(stderr, /board: Espruino 2v29 on HOST_RUNTIME/);
-    assert.match(stderr, /uploading: 100% of \d+ bytes|uploading \d+ bytes/);
+    const total = /uploading (\d+) bytes: the bundle written into Storage .* \(bundle (\d+) bytes\)/.exec(stderr);
+    assert.ok(total, stderr);
+    assert.match(stderr, new RegExp(`^uploading: 100% of ${total[1]} bytes$`, "m"), "progress reaches 100 % in a pipe");
+    assert.match(stderr, new RegExp(`^upload sent: ${total[1]} bytes; the board restarts`, "m"));
+    assert.equal(target.storage.get(".bootcde")?.length, Number(total[2]), "the bundle named is the one stored");
     assert.ok(target.storage.get(".bootcde")?.includes("espruino-tls-check/"), "the bundle is the board's boot code");
     assert.ok(checker.hellos.length >= 1, "the checker saw the device's ClientHello");
+  });
+
+  it("on a terminal: progress redrawn in place up to 100 %, the sent line, and the board's lines never on the progress line", async function () {
+    if (spawnSync("script", ["--version"]).status !== 0) this.skip();
+    const target = await device();
+    const command = [process.execPath, "--import", "tsx", "scripts/upload.ts", "--port", target.url, "--url", checker.url, "--ca", pki.caPath, "--config", emptyConfigFile]
+      .map((arg) => `'${arg}'`)
+      .join(" ");
+    const env: NodeJS.ProcessEnv = plainEnv();
+    delete env.WIFI_SSID;
+    delete env.WIFI_PASSWORD;
+    const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (data) => (output += data));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    clearTimeout(timer);
+    assert.equal(code, 0, output);
+    const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+    const total = /uploading (\d+) bytes:/.exec(plain)?.[1];
+    assert.ok(total, plain);
+    assert.match(output, new RegExp(`\r\x1b\\[K(\x1b\\[\\d+m)?uploading: 100% of ${total} bytes`), "the progress line is redrawn in place and ends at 100 %");
+    assert.match(plain, new RegExp(`upload sent: ${total} bytes`));
+    for (const line of plain.split("\n")) {
+      if (line.includes("uploading:")) assert.match(line, /^(\r?uploading: \d+% of \d+ bytes)+\r?$/, `a progress line holds nothing else: ${JSON.stringify(line)}`);
+    }
+    assert.match(plain, /Espruino-compatible host runtime/, "the board's banner is shown, on its own line");
   });
 
   it("the stored check runs again after the virtual device is power-cycled; secrets never printed", async () => {

@@ -10,7 +10,8 @@
 //   error), serialport's "Error <reason> Cannot open P" (the CLI crashes with
 //   it), `No result found for "process.env" - just got "..."` and
 //   "Unable to retrieve board information." (the board did not answer).
-// The quoted parts are JSON strings. Anything else is a "note".
+// The quoted parts are JSON strings. Anything else is a "note"; notes about
+// optional parts the CLI lacks here (see CLI_NOISE) are marked harmless.
 
 export interface BoardEnv {
   VERSION?: string;
@@ -27,6 +28,7 @@ export type CliEvent =
   | { kind: "connected" }
   | { kind: "board"; env: BoardEnv }
   | { kind: "no-board-info"; received: string | null }
+  /** `total`: the bytes that carry the code, up to and including the command that runs it. */
   | { kind: "upload-start"; total: number }
   | { kind: "upload-progress"; sent: number; total: number }
   | { kind: "upload-sent" }
@@ -39,7 +41,7 @@ export type CliEvent =
   | { kind: "open-failed"; message: string }
   | { kind: "unable-to-connect" }
   | { kind: "disconnected" }
-  | { kind: "note"; stream: Stream; text: string };
+  | { kind: "note"; stream: Stream; text: string; harmless: boolean };
 
 export type Stream = "stdout" | "stderr";
 
@@ -82,6 +84,30 @@ export function cleanDeviceLine(raw: string): string | null {
   return visible.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (ch) => "\\x" + ch.charCodeAt(0).toString(16).padStart(2, "0"));
 }
 
+/**
+ * What the CLI 0.1.67 says at every start about optional parts it lacks on a
+ * machine like this (its heatshrink decoder needs a browser's __dirname-less
+ * loader, WebRTC needs peerjs-on-node, Chrome and Bluetooth transports are
+ * absent, there are no board description files by our choice, see
+ * espruino-cli.ts): harmless for a serial or TCP upload. Each entry matches
+ * a line; `block` entries also swallow the lines of the error object the CLI
+ * prints after them, up to its closing "}".
+ */
+const CLI_NOISE: Array<{ line: RegExp; block?: true }> = [
+  { line: /^Acorn library not found/ },
+  { line: /^ERROR ReferenceError: __dirname is not defined while loading .*heatshrink\.js$/ },
+  { line: /^webrtc-connection: require\("peerjs-on-node"\) failed/, block: true },
+  { line: /^webrtc-connection: Peer\.js not loaded/ },
+  { line: /^ERROR No Peer\.js implementation available/ },
+  { line: /^No chrome\.(serial|sockets)/ },
+  { line: /^serial_frame: Not running in a browser/ },
+  { line: /^(Noble|serial_node_ble): getPorts - disabled/ },
+  { line: /^Loading .*\.no-board-files\/[^/]*\.json$/ },
+  { line: /^\[Error: ENOENT: no such file or directory, open '.*\.no-board-files\//, block: true },
+  { line: /^\*{20,}$/ },
+  { line: /^\* .*(No list of built-in modules found|messages for built-in modules|with '-p devicePath').* \*$/ },
+];
+
 /** The CLI prepends these to the code it uploads (codeWriter.js): how the upload's write is told from others. */
 const UPLOAD_WRITE_PREFIXES = ["\x10reset();\n", "\x10print()\n"];
 
@@ -90,6 +116,13 @@ export class CliOutputInterpreter {
   private uploadSent = false;
   private resetSent = false;
   private boardInfoFailed = false;
+  /** Inside an error object the CLI prints after a harmless line (until its "}"). */
+  private inNoiseBlock = false;
+
+  /** The bytes of the upload (see the "upload-start" event), 0 before it starts. */
+  get uploadTotal(): number {
+    return this.upload?.total ?? 0;
+  }
 
   /** True once the whole upload (ending in load() or the code itself) has gone out to the board. */
   get sent(): boolean {
@@ -139,8 +172,11 @@ export class CliOutputInterpreter {
     if ((match = /^serial: ---> (".*")$/.exec(trimmed))) {
       const data = jsonStringAt(match[1]);
       if (data !== null && !this.upload && UPLOAD_WRITE_PREFIXES.some((prefix) => data.startsWith(prefix))) {
-        this.upload = { total: data.length, sent: 0 };
-        return [{ kind: "upload-start", total: data.length }];
+        // The CLI ends the write with spare newlines, sent 250 ms after load() (or the code) has
+        // gone out and the board already runs it: they are not part of the upload's progress.
+        const total = data.replace(/\n+$/, "\n").length;
+        this.upload = { total, sent: 0 };
+        return [{ kind: "upload-start", total }];
       }
       return [];
     }
@@ -172,7 +208,17 @@ export class CliOutputInterpreter {
     if (/(cannot open|Cannot lock port)/i.test(trimmed) && /^(\w*Error:? )/.test(trimmed)) {
       return [{ kind: "open-failed", message: trimmed.replace(/^(\w*Error: )+/, "") }];
     }
-    return [{ kind: "note", stream, text: trimmed }];
+    return [{ kind: "note", stream, text: trimmed, harmless: this.isNoise(trimmed) }];
+  }
+
+  private isNoise(text: string): boolean {
+    if (this.inNoiseBlock) {
+      if (text === "}") this.inNoiseBlock = false;
+      return true;
+    }
+    const known = CLI_NOISE.find((noise) => noise.line.test(text));
+    if (known?.block) this.inNoiseBlock = true;
+    return known !== undefined;
   }
 
   private complete(): CliEvent[] {
@@ -184,6 +230,28 @@ export class CliOutputInterpreter {
     }
     events.push({ kind: "upload-complete" });
     return events;
+  }
+}
+
+/**
+ * The CLI's own notes as --verbose shows them: each one that may matter, and
+ * the harmless ones counted into one line (said when the CLI starts to connect).
+ */
+export class VerboseNotes {
+  private hidden = 0;
+
+  constructor(private readonly show: (text: string) => void) {}
+
+  note(event: { text: string; harmless: boolean }): void {
+    if (event.harmless) this.hidden++;
+    else this.show(`espruino: ${event.text}`);
+  }
+
+  /** Says how many harmless lines were left out, once. */
+  summarise(): void {
+    if (this.hidden === 0) return;
+    this.show(`espruino: (${this.hidden} lines left out: the CLI reporting optional parts it lacks here, such as Peer.js, heatshrink and board files; harmless for this upload)`);
+    this.hidden = 0;
   }
 }
 

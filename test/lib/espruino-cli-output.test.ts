@@ -5,7 +5,7 @@
 // serial device; long ones are shortened where noted.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { cleanDeviceLine, CliOutputInterpreter, LineSplitter, type CliEvent, type Stream } from "../../scripts/lib/espruino-cli-output.ts";
+import { cleanDeviceLine, CliOutputInterpreter, LineSplitter, VerboseNotes, type CliEvent, type Stream } from "../../scripts/lib/espruino-cli-output.ts";
 
 const ENV_ANSWER =
   '\r\n< << {"VERSION":"2v29","GIT_COMMIT":"6106910b8","BOARD":"LINUX","RAM":0,"FLASH":262144,"SPIFLASH":262144,"STORAGE":262144,' +
@@ -83,14 +83,55 @@ describe("espruino-cli-output", () => {
     assert.ok(board && board.kind === "board");
     assert.equal(board.env.VERSION, "2v29");
     assert.ok(board.env.MODULES?.split(",").includes("tls"));
+    // The spare "\n" the CLI sends 250 ms after load() is not part of the upload: the board already runs it.
+    const total = upload.data.length - 1;
     const start = events.find((event) => event.kind === "upload-start");
-    assert.deepEqual(start, { kind: "upload-start", total: upload.data.length });
+    assert.deepEqual(start, { kind: "upload-start", total });
     const progress = events.filter((event) => event.kind === "upload-progress").map((event) => (event.kind === "upload-progress" ? event.sent : -1));
-    assert.equal(progress.length, upload.chunks.length);
+    assert.equal(progress.length, upload.chunks.length - 1);
     assert.deepEqual(progress, [...progress].sort((a, b) => a - b), "progress only grows");
-    assert.equal(progress.at(-1), upload.data.length);
+    assert.equal(progress.at(-1), total, "100 % once load() has gone out");
+    const sentAt = events.findIndex((event) => event.kind === "upload-sent");
+    assert.ok(sentAt < events.findIndex((event) => event.kind === "device" && event.line.startsWith("booted")), "sent before the new program prints");
     const device = events.flatMap((event) => (event.kind === "device" ? [event.line] : []));
     assert.deepEqual(device, [" ____                 _ ", "booted 3 3000", 'RESULT {"ok":true,"url":"x"}']);
+  });
+
+  it("marks the CLI's reports about optional parts it lacks as harmless, error objects included, and nothing else", () => {
+    const lines: Array<[Stream, string]> = [
+      ["stdout", "Acorn library not found - you'll need it for compiled code"],
+      ["stdout", "ERROR ReferenceError: __dirname is not defined while loading /x/node_modules/espruino/libs/heatshrink.js"],
+      ["stdout", 'webrtc-connection: require("peerjs-on-node") failed:  Error: Cannot find module \'peerjs-on-node\''],
+      ["stdout", "Require stack:"],
+      ["stdout", "    at Module._resolveFilename (node:internal/modules/cjs/loader:1207:15)"],
+      ["stdout", "    at Object.<anonymous> (/x/node_modules/espruino/bin/espruino-cli.js:884:24) {"],
+      ["stdout", "  requireStack: ["],
+      ["stdout", "  ]"],
+      ["stdout", "}"],
+      ["stdout", "ERROR No Peer.js implementation available while loading /x/libs/webrtc-connection.js"],
+      ["stdout", "Loading /x/node_modules/espruino/.no-board-files/ESP32.json"],
+      ["stderr", "[Error: ENOENT: no such file or directory, open '/x/node_modules/espruino/.no-board-files/ESP32.json'] {"],
+      ["stderr", "  errno: -2,"],
+      ["stderr", "}"],
+      ["stdout", "********************************************************************"],
+      ["stdout", "* No list of built-in modules found. If you get 'Module not found' *"],
+      ["stdout", "Minification complete"],
+      ["stdout", "ERROR something that is not known to be harmless"],
+    ];
+    const notes = run(lines).flatMap((event) => (event.kind === "note" ? [event] : []));
+    assert.equal(notes.length, lines.length);
+    assert.deepEqual(
+      notes.filter((note) => !note.harmless).map((note) => note.text),
+      ["Minification complete", "ERROR something that is not known to be harmless"],
+    );
+    const shown: string[] = [];
+    const verbose = new VerboseNotes((text) => shown.push(text));
+    for (const note of notes) verbose.note(note);
+    verbose.summarise();
+    verbose.summarise();
+    assert.deepEqual(shown.slice(0, 2), ["espruino: Minification complete", "espruino: ERROR something that is not known to be harmless"]);
+    assert.match(shown[2], /^espruino: \(16 lines left out: .* harmless/);
+    assert.equal(shown.length, 3, "the summary is said once");
   });
 
   it("knows when the upload's reset() has gone out: the board's output before it is from the old program", () => {
