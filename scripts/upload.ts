@@ -18,7 +18,7 @@ import { wholeNumber } from "./lib/args.ts";
 import { asUsage, fail, runMain, UsageError, warn } from "./lib/cli.ts";
 import { addConfigOptions, resolveConfig, type ConfigFlags } from "./lib/config.ts";
 import { CliOutputInterpreter, type BoardEnv, type CliEvent } from "./lib/espruino-cli-output.ts";
-import { checkSerialDevice, cliArgs, ESPRUINO_VERSION, listSerialPorts, spawnCli, type CliProcess } from "./lib/espruino-cli.ts";
+import { checkSerialDevice, cliArgs, ESPRUINO_VERSION, listSerialPorts, spawnCli, withPortUsers, type CliProcess } from "./lib/espruino-cli.ts";
 import {
   explainConnectProblem,
   looksLikeText,
@@ -333,7 +333,7 @@ function session(s: SessionOptions): Promise<number> {
           return problem({ kind: "socket", port, code: event.code, detail: event.message });
         case "open-failed":
           problemReported = true;
-          void listSerialPorts().then((listing) => problem(serialOpenProblem(port, { message: event.message }, listing)));
+          void listSerialPorts().then((listing) => problem(withPortUsers(serialOpenProblem(port, { message: event.message }, listing))));
           return;
         case "unable-to-connect":
           if (!problemReported) {
