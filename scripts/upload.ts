@@ -31,6 +31,7 @@ import {
   type PortSpec,
 } from "./lib/espruino-port.ts";
 import { createRedactor, secretsOf, type Redactor } from "./lib/redact.ts";
+import { closedMidUploadMessage, lostInputMessage, reportsLostInput } from "./lib/upload-damage.ts";
 import { EXIT, exitCodeFor, parseResultLine, ratingReasons, type CheckResultJson, type FailOn } from "./lib/result.ts";
 
 /** Where the user goes for firmware with TLS. */
@@ -186,7 +187,7 @@ export async function upload(options: UploadOptions, output: UploadOutput = cons
       mode: { kind: options.ram ? "ram" : "flash", file, stayConnectedSeconds },
     });
     o.info(`bundle ${bundle.bytes} bytes; ${options.ram ? "sending it to the board's RAM (gone after a reset)" : "storing it as the board's boot code (Storage .bootcde)"} with the espruino CLI ${ESPRUINO_VERSION}`);
-    return await session({ port, deviceExists, timeoutMs, failOn: options.failOn, verbose: options.verbose === true, args, o, signal: options.signal });
+    return await session({ port, ram: options.ram === true, deviceExists, timeoutMs, failOn: options.failOn, verbose: options.verbose === true, args, o, signal: options.signal });
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -194,6 +195,7 @@ export async function upload(options: UploadOptions, output: UploadOutput = cons
 
 interface SessionOptions {
   port: PortSpec;
+  ram: boolean;
   deviceExists: boolean;
   timeoutMs: number;
   failOn?: FailOn;
@@ -317,6 +319,10 @@ function session(s: SessionOptions): Promise<number> {
             return;
           }
           o.out(event.line, event.line.includes("RESULT {") ? "result" : undefined);
+          if (interpreter.started && reportsLostInput(event.line)) {
+            for (const line of lostInputMessage(s.ram)) o.fail(line);
+            return finish(EXIT.USAGE);
+          }
           // Output from before the upload reset the board comes from what ran before: not this check's RESULT.
           const result = interpreter.started ? parseResultLine(event.line) : null;
           if (result) onResult(result);
@@ -343,7 +349,7 @@ function session(s: SessionOptions): Promise<number> {
           }
           return;
         case "disconnected":
-          o.fail(interpreter.sent ? `the board disconnected before printing RESULT` : `the connection to ${where} closed during the upload`);
+          o.fail(interpreter.sent ? `the board disconnected before printing RESULT` : closedMidUploadMessage(port, s.ram, interpreter.started));
           return finish(interpreter.sent ? EXIT.CHECK_FAILED : EXIT.USAGE);
         case "note":
           recentNotes.push(event.text);
