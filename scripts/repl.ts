@@ -9,7 +9,7 @@ import pc from "picocolors";
 import { wholeNumber } from "./lib/args.ts";
 import { asUsage, fail, runMain } from "./lib/cli.ts";
 import { CliOutputInterpreter, VerboseNotes, type CliEvent } from "./lib/espruino-cli-output.ts";
-import { checkSerialDevice, cliArgs, listSerialPorts, spawnCli, type CliProcess } from "./lib/espruino-cli.ts";
+import { checkSerialDevice, cliArgs, listSerialPorts, spawnCli, withPortUsers, type CliProcess } from "./lib/espruino-cli.ts";
 import { explainConnectProblem, looksLikeText, portAndBaud, portText, serialOpenProblem, SUGGESTED_BAUD, type ConnectProblem } from "./lib/espruino-port.ts";
 import { EXIT } from "./lib/result.ts";
 
@@ -131,7 +131,7 @@ export async function repl(options: ReplOptions): Promise<number> {
         problem = { kind: "socket", port, code: event.code, detail: event.message };
         return;
       case "open-failed":
-        problem = serialOpenProblem(port, { message: event.message }, { ports: [] });
+        problem = withPortUsers(serialOpenProblem(port, { message: event.message }, { ports: [] }));
         return;
       case "unable-to-connect":
         if (!problem) otherFailure = `cannot connect to ${where}`;

@@ -18,7 +18,7 @@ import { wholeNumber } from "./lib/args.ts";
 import { asUsage, fail, runMain, UsageError, warn } from "./lib/cli.ts";
 import { addConfigOptions, resolveConfig, type ConfigFlags } from "./lib/config.ts";
 import { CliOutputInterpreter, VerboseNotes, type BoardEnv, type CliEvent } from "./lib/espruino-cli-output.ts";
-import { checkSerialDevice, cliArgs, ESPRUINO_VERSION, listSerialPorts, spawnCli, type CliProcess } from "./lib/espruino-cli.ts";
+import { checkSerialDevice, cliArgs, ESPRUINO_VERSION, listSerialPorts, spawnCli, withPortUsers, type CliProcess } from "./lib/espruino-cli.ts";
 import {
   explainConnectProblem,
   looksLikeText,
@@ -31,6 +31,7 @@ import {
   type PortSpec,
 } from "./lib/espruino-port.ts";
 import { createRedactor, secretsOf, type Redactor } from "./lib/redact.ts";
+import { closedMidUploadMessage, lostInputMessage, reportsLostInput } from "./lib/upload-damage.ts";
 import { EXIT, exitCodeFor, parseResultLine, ratingReasons, type CheckResultJson, type FailOn } from "./lib/result.ts";
 
 /** Where the user goes for firmware with TLS. */
@@ -214,6 +215,7 @@ interface SessionOptions {
   signal?: AbortSignal;
   /** The bundle's size, to say why more bytes go over the line. */
   bundleBytes: number;
+  /** Sent to RAM (--ram) rather than stored. */
   ram: boolean;
 }
 
@@ -349,12 +351,17 @@ function session(s: SessionOptions): Promise<number> {
             o.out("[the board echoed part of the uploaded code; not shown]");
             return;
           }
-          if (heldBoardLines && !event.line.includes("RESULT {")) {
+          const lostInput = interpreter.started && reportsLostInput(event.line);
+          if (heldBoardLines && !lostInput && !event.line.includes("RESULT {")) {
             heldBoardLines.push(event.line);
             return;
           }
           releaseBoardLines();
           o.out(event.line, event.line.includes("RESULT {") ? "result" : undefined);
+          if (lostInput) {
+            for (const line of lostInputMessage(s.ram)) o.fail(line);
+            return finish(EXIT.USAGE);
+          }
           // Output from before the upload reset the board comes from what ran before: not this check's RESULT.
           const result = interpreter.started ? parseResultLine(event.line) : null;
           if (result) onResult(result);
@@ -371,7 +378,7 @@ function session(s: SessionOptions): Promise<number> {
           return problem({ kind: "socket", port, code: event.code, detail: event.message });
         case "open-failed":
           problemReported = true;
-          void listSerialPorts().then((listing) => problem(serialOpenProblem(port, { message: event.message }, listing)));
+          void listSerialPorts().then((listing) => problem(withPortUsers(serialOpenProblem(port, { message: event.message }, listing))));
           return;
         case "unable-to-connect":
           if (!problemReported) {
@@ -381,7 +388,7 @@ function session(s: SessionOptions): Promise<number> {
           }
           return;
         case "disconnected":
-          o.fail(interpreter.sent ? `the board disconnected before printing RESULT` : `the connection to ${where} closed during the upload`);
+          o.fail(interpreter.sent ? `the board disconnected before printing RESULT` : closedMidUploadMessage(port, s.ram, interpreter.started));
           return finish(interpreter.sent ? EXIT.CHECK_FAILED : EXIT.USAGE);
         case "note":
           recentNotes.push(event.text);

@@ -1,7 +1,9 @@
-// npm run virtual-device -- [--listen 127.0.0.1:2323] [--stock-tls] [--storage FILE]
+// npm run virtual-device -- [--listen 127.0.0.1:2323 | --tty PATH] [--stock-tls] [--storage FILE]
 // The host runtime served as an Espruino console over TCP, for the espruino
 // CLI (`espruino --no-ble -p tcp://127.0.0.1:2323 ...`): upload and REPL
-// without hardware. Listens on loopback unless told otherwise.
+// without hardware. Listens on loopback unless told otherwise. With --tty it
+// serves the console on a terminal instead, like a board's serial port (the
+// serial bench: docs/serial.md).
 import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { startVirtualDevice } from "./host/device.ts";
@@ -21,10 +23,29 @@ function parseListen(value: string): Listen {
   return { host: match[1] || match[2] || "127.0.0.1", port };
 }
 
+/** Why a terminal could not be served; `otherwise` for problems that are not about the terminal. */
+function ttyProblem(error: NodeJS.ErrnoException, otherwise: string): string {
+  switch (error.code) {
+    case "ENOENT":
+      return "no such file (is socat, or the board's adapter, still there?)";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied (on Linux, serial ports belong to the 'dialout' group)";
+    case "ENOTTY":
+      return "not a terminal: give a serial port or one end of a pseudo-terminal pair";
+    case "EIO":
+      return "input/output error (a pseudo-terminal whose other end is gone?)";
+    case "EBUSY":
+      return "busy: another program opened it for exclusive use";
+    default:
+      return otherwise;
+  }
+}
+
 const program = new Command()
   .name("npm run virtual-device --")
   .description(
-    "Serve the host runtime as an Espruino console over TCP, so that the espruino CLI can upload to it and run a REPL on it " +
+    "Serve the host runtime as an Espruino console over TCP (or on a terminal, --tty), so that the espruino CLI can upload to it and run a REPL on it " +
       "(e.g. espruino --no-ble -p tcp://127.0.0.1:2323 -e 'print(1+2)').",
   )
   .addOption(
@@ -32,17 +53,23 @@ const program = new Command()
       .argParser(parseListen)
       .default({ host: "127.0.0.1", port: 2323 }, "127.0.0.1:2323"),
   )
+  .addOption(
+    new Option("--tty <path>", "serve the console on this terminal instead, like a board's serial port (one end of a pseudo-terminal pair: docs/serial.md)").conflicts(
+      "listen",
+    ),
+  )
   .option("--stock-tls", "behave like stock Espruino's TLS: no verification, no SNI, RSA key exchange only")
   .option("--no-tls", "behave like firmware built without TLS: require(\"tls\") fails (the check reports NO_TLS)")
   .option("--storage <file>", "keep the device's Storage in this JSON file across runs (default: in memory only)")
   .option("-v, --verbose", "also show what the device prints")
-  .action(async (options: { listen: Listen; stockTls?: boolean; tls: boolean; storage?: string; verbose?: boolean }) => {
+  .action(async (options: { listen: Listen; tty?: string; stockTls?: boolean; tls: boolean; storage?: string; verbose?: boolean }) => {
     const say = (text: string): void => void process.stderr.write(text + "\n");
     let device;
     try {
       device = await startVirtualDevice({
         host: options.listen.host,
         port: options.listen.port,
+        tty: options.tty,
         stockTls: options.stockTls === true,
         noTls: options.tls === false,
         storageFile: options.storage,
@@ -50,22 +77,27 @@ const program = new Command()
         log: (event, detail) => {
           if (event === "listening") {
             say(pc.green(`virtual device listening on ${detail}`) + (options.stockTls ? pc.yellow(" (stock TLS)") : ""));
-            say(`connect with: npx espruino --no-ble -p ${detail}`);
+            say(options.tty ? "connect to the line's other end: npm run repl -- --port <its path> (docs/serial.md)" : `connect with: npx espruino --no-ble -p ${detail}`);
           } else if (event === "connected") say(pc.cyan(`client connected from ${detail}`));
           else if (event === "disconnected") say(pc.dim(`client ${detail} disconnected`));
-          else say(pc.yellow(`refused ${detail}: another client is connected`));
+          else if (event === "hangup") {
+            say(pc.dim(`${detail} closed at its other end: the device has no line left, stopping`));
+            void stop();
+          } else say(pc.yellow(`refused ${detail}: another client is connected`));
         },
       });
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       const reason =
-        listenFailure(e, options.listen.host, options.listen.port, { hostFlag: "--listen", portFlag: "--listen" }) ??
-        (e instanceof SyntaxError ? `--storage: the storage file is not valid JSON: ${e.message}` : `cannot start the virtual device: ${e.message ?? String(e)}`);
+        options.tty !== undefined
+          ? `--tty ${options.tty}: ${ttyProblem(e, e.message ?? String(e))}`
+          : (listenFailure(e, options.listen.host, options.listen.port, { hostFlag: "--listen", portFlag: "--listen" }) ??
+            (e instanceof SyntaxError ? `--storage: the storage file is not valid JSON: ${e.message}` : `cannot start the virtual device: ${e.message ?? String(e)}`));
       say(pc.red(`error: ${reason}`));
       process.exitCode = 1;
       return;
     }
-    if (options.listen.host !== "127.0.0.1" && options.listen.host !== "localhost" && options.listen.host !== "::1") {
+    if (!options.tty && options.listen.host !== "127.0.0.1" && options.listen.host !== "localhost" && options.listen.host !== "::1") {
       say(pc.yellow(`warning: listening on ${options.listen.host}: anyone who can reach it can run code here`));
     }
     const stop = async (): Promise<void> => {

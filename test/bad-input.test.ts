@@ -5,7 +5,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { REPO, runScript, type ScriptRun } from "./support/run-script.ts";
+import { REPO_ROOT as REPO } from "../scripts/lib/paths.ts";
+import { runScriptToEnd, type ScriptRun } from "./support/run-script.ts";
 
 interface BadInput {
   what: string;
@@ -70,7 +71,7 @@ describe("bad input: one line, exit 1, no stack trace", function () {
       // An empty configuration unless the case gives one, so a developer's app.config.json plays no part.
       if (!args.includes("--config") && input.script !== "virtual-device") args.push("--config", config);
       const serverCertBefore = readIfExists(SERVER_CERT);
-      const run: ScriptRun = await runScript(input.script, args, { env: { WIFI_SSID: "", WIFI_PASSWORD: "", ...input.env } });
+      const run: ScriptRun = await runScriptToEnd(input.script, args, { env: { WIFI_SSID: "", WIFI_PASSWORD: "", ...input.env } });
       const output = run.stdout + run.stderr;
       assert.equal(run.timedOut, false, `it hung (read standard input?):\n${output}`);
       assert.equal(run.code, 1, output);

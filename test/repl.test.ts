@@ -2,65 +2,15 @@
 // stdin, through the real espruino CLI's terminal mode, to the virtual device
 // on 127.0.0.1.
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { startVirtualDevice, type VirtualDevice } from "../scripts/host/device.ts";
+import { REPO_ROOT } from "../scripts/lib/paths.ts";
 import { plainEnv } from "./support/plain-env.ts";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-interface Repl {
-  child: ChildProcessWithoutNullStreams;
-  stdout(): string;
-  stderr(): string;
-  waitFor(stream: "stdout" | "stderr", pattern: RegExp, ms?: number): Promise<void>;
-  exited: Promise<number | null>;
-}
-
-const running = new Set<Repl>();
+import { exitCode, follow, killAllFollowed, runScript, type FollowedChild as Repl } from "./support/run-script.ts";
 
 function startRepl(args: string[]): Repl {
-  return follow(spawn(process.execPath, ["--import", "tsx", "scripts/repl.ts", ...args], { cwd: ROOT, env: plainEnv() }), false);
-}
-
-/** Collects a child's output; `merged` when its stderr arrives on stdout (a pseudo-terminal). */
-function follow(child: ChildProcessWithoutNullStreams, merged: boolean): Repl {
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (data: Buffer) => (out += data.toString("latin1")));
-  child.stderr.on("data", (data: Buffer) => (err += data.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-  const text = (stream: "stdout" | "stderr") => (stream === "stdout" || merged ? out : err);
-  const repl: Repl = {
-    child,
-    stdout: () => out,
-    stderr: () => text("stderr"),
-    waitFor(stream, pattern, ms = 20_000) {
-      const started = performance.now();
-      return new Promise((resolve, reject) => {
-        const poll = () => {
-          if (pattern.test(text(stream))) resolve();
-          else if (performance.now() - started > ms || child.exitCode !== null) reject(new Error(`no ${pattern} on ${stream}:\n--- stdout\n${out}\n--- stderr\n${err}`));
-          else setTimeout(poll, 25);
-        };
-        poll();
-      });
-    },
-    exited,
-  };
-  running.add(repl);
-  void exited.then(() => running.delete(repl));
-  return repl;
-}
-
-/** Waits for the exit code, killing the child if it takes longer than `ms`. */
-async function exitCode(repl: Repl, ms = 15_000): Promise<number | null> {
-  const timer = setTimeout(() => repl.child.kill("SIGKILL"), ms);
-  const code = await repl.exited;
-  clearTimeout(timer);
-  return code;
+  return runScript("repl", args);
 }
 
 describe("npm run repl (scripts/repl.ts) with the real espruino CLI", function () {
@@ -72,7 +22,7 @@ describe("npm run repl (scripts/repl.ts) with the real espruino CLI", function (
   });
 
   afterEach(async () => {
-    for (const repl of running) repl.child.kill("SIGKILL");
+    await killAllFollowed();
     await device.close();
   });
 
@@ -124,7 +74,7 @@ describe("npm run repl (scripts/repl.ts) with the real espruino CLI", function (
     /** repl.ts on a pseudo-terminal; what we write to `script` is typed into it. */
     function onTerminal(): Repl {
       const command = [process.execPath, "--import", "tsx", "scripts/repl.ts", "--port", device.url].map((arg) => `'${arg}'`).join(" ");
-      return follow(spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: ROOT, env: plainEnv() }), true);
+      return follow(spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: REPO_ROOT, env: plainEnv() }), true);
     }
 
     beforeEach(function () {

@@ -36,6 +36,8 @@ export interface HostRuntimeOptions {
   storage?: Map<string, string>;
   /** Told about `echo(on)` (the virtual device's console uses it). */
   onEcho?: (on: boolean) => void;
+  /** process.env.CONSOLE: "Telnet" (default, the virtual device over TCP) or "Serial1" (a UART console, as on the ESP32). */
+  consoleDevice?: "Telnet" | "Serial1";
   /** Replaces the blocking reachability check before each TLS connection (tests). */
   probe?: (host: string, port: number) => ProbeResult;
 }
@@ -533,7 +535,7 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
         STORAGE: 0x30000,
         RAM: TOTAL_BLOCKS * BLOCK_BYTES,
         SERIAL: "00000000-0000-0000-0000-000000000000",
-        CONSOLE: "Telnet",
+        CONSOLE: this.options.consoleDevice ?? "Telnet",
         MODULES: this.options.noTls ? "Storage" : "Storage,tls",
         EXPTR: 0,
       }),

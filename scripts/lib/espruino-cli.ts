@@ -8,7 +8,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { LineSplitter, type Stream } from "./espruino-cli-output.ts";
-import { portText, type PortSpec, type SerialPortListing } from "./espruino-port.ts";
+import { portText, type ConnectProblem, type PortSpec, type SerialPortListing } from "./espruino-port.ts";
+import { serialPortUsers } from "./serial-port-users.ts";
 
 const requireHere = createRequire(import.meta.url);
 const ESPRUINO_DIR = path.dirname(requireHere.resolve("espruino/package.json"));
@@ -165,4 +166,9 @@ export function checkSerialDevice(devicePath: string): DeviceCheck {
     return { ok: false, error: error as NodeJS.ErrnoException };
   }
   return { ok: true, exists: true };
+}
+
+/** A busy serial port's problem, with the processes that use the port now (Linux). */
+export function withPortUsers(problem: ConnectProblem): ConnectProblem {
+  return problem.kind === "busy" && problem.port.kind === "serial" ? { ...problem, users: serialPortUsers(problem.port.path) } : problem;
 }

@@ -1,5 +1,6 @@
 // Where a board is (`--port`), and what to tell the user when it cannot be
 // reached (pure: messages from facts the adapters gathered).
+import type { PortUser } from "./serial-port-users.ts";
 
 export type PortSpec = { kind: "serial"; path: string } | { kind: "tcp"; host: string; port: number; text: string };
 
@@ -64,7 +65,12 @@ function listingLines(listing: SerialPortListing): string[] {
 export type ConnectProblem =
   | { kind: "not-found"; port: PortSpec; listing: SerialPortListing; exists?: boolean }
   | { kind: "permission"; port: PortSpec; detail?: string }
-  | { kind: "busy"; port: PortSpec; detail?: string }
+  /**
+   * "locked": another open file holds the flock() that serialport takes on the
+   * port it opens ("Cannot lock port"); "exclusive": another program made the
+   * terminal exclusive (TIOCEXCL, EBUSY), as screen does.
+   */
+  | { kind: "busy"; port: PortSpec; how: "locked" | "exclusive"; users?: PortUser[] }
   | { kind: "socket"; port: PortSpec; code: string; detail?: string }
   | { kind: "no-answer"; port: PortSpec; seconds: number }
   | { kind: "garbage"; port: PortSpec; received: string }
@@ -107,11 +113,19 @@ export function explainConnectProblem(problem: ConnectProblem): string[] {
         "  sudo usermod -aG dialout $USER",
         "then log out and back in (or reboot) so that the new group applies.",
       ];
-    case "busy":
-      return [
-        `${where} is busy${problem.detail ? ` (${problem.detail})` : ""}: another program has it open.`,
-        "Close other terminals or IDEs using the board (screen, minicom, the Espruino Web IDE, another upload) and try again.",
-      ];
+    case "busy": {
+      const named = (problem.users ?? []).filter((user) => problem.how === "exclusive" || user.locks);
+      const who = named.length ? named.map((user) => `process ${user.pid} (${user.program})`).join(", ") : "another program";
+      return problem.how === "locked"
+        ? [
+            `${where} is in use: ${who} holds its lock.`,
+            "The espruino CLI locks the port it opens, so another upload or repl, or a serial monitor that locks its port, keeps it out. Close that program and try again.",
+          ]
+        : [
+            `${where} is in use: ${who} opened it for exclusive use (screen does that).`,
+            "Close that program (in screen: Ctrl-A then k) and try again.",
+          ];
+    }
     case "socket": {
       const reasons: Record<string, string> = {
         ECONNREFUSED: "the connection was refused: nothing is listening there. Is the device (or npm run virtual-device) running, and is the port right?",
@@ -143,14 +157,15 @@ export function explainConnectProblem(problem: ConnectProblem): string[] {
 
 /**
  * Reads an error from opening a serial device (fs or serialport) into a
- * problem: EACCES/EPERM -> permission, ENOENT -> not found, EBUSY or a lock
- * failure -> busy. serialport's messages carry strerror text, not a code.
+ * problem: EACCES/EPERM -> permission, ENOENT -> not found, a lock failure
+ * or EBUSY -> busy. serialport's messages carry strerror text, not a code.
  */
 export function serialOpenProblem(port: PortSpec, error: { code?: string; message?: string }, listing: SerialPortListing): ConnectProblem {
   const message = error.message ?? "";
   const code = error.code ?? "";
   if (code === "EACCES" || code === "EPERM" || /Permission denied|Operation not permitted/i.test(message)) return { kind: "permission", port, detail: code || undefined };
   if (code === "ENOENT" || /No such file or directory/i.test(message)) return { kind: "not-found", port, listing };
-  if (code === "EBUSY" || /Cannot lock port|Resource busy|Device or resource busy|Resource temporarily unavailable/i.test(message)) return { kind: "busy", port, detail: code || undefined };
+  if (/Cannot lock port/i.test(message)) return { kind: "busy", port, how: "locked" };
+  if (code === "EBUSY" || /Resource busy|Device or resource busy/i.test(message)) return { kind: "busy", port, how: "exclusive" };
   return { kind: "open-failed", port, detail: message || code || "unknown error" };
 }

@@ -66,6 +66,20 @@ describe("espruino-port", () => {
       assert.match(text, /log out and back in/);
     });
 
+    it("busy: who holds the lock the espruino CLI wants, or who made the port exclusive", () => {
+      const users = [
+        { pid: 41, program: "socat", locks: false },
+        { pid: 42, program: "node espruino-cli.js", locks: true },
+      ];
+      assert.deepEqual(explainConnectProblem({ kind: "busy", port: serial, how: "locked", users }), [
+        "/dev/ttyUSB0 is in use: process 42 (node espruino-cli.js) holds its lock.",
+        "The espruino CLI locks the port it opens, so another upload or repl, or a serial monitor that locks its port, keeps it out. Close that program and try again.",
+      ]);
+      assert.match(explainConnectProblem({ kind: "busy", port: serial, how: "locked" })[0], /is in use: another program holds its lock/);
+      const exclusive = explainConnectProblem({ kind: "busy", port: serial, how: "exclusive", users: [{ pid: 7, program: "screen", locks: false }] });
+      assert.match(exclusive[0], /^\/dev\/ttyUSB0 is in use: process 7 \(screen\) opened it for exclusive use/);
+    });
+
     it("no answer and garbage: the wrong baud rate, 115200 suggested (and the bridge's rate for tcp://)", () => {
       for (const problem of [
         { kind: "no-answer" as const, port: serial, seconds: 3 },
@@ -97,7 +111,8 @@ describe("espruino-port", () => {
     it("serialport's messages (strerror text, no code) map the same way", () => {
       assert.equal(serialOpenProblem(serial, { message: "Error Permission denied Cannot open /dev/ttyUSB0" }, listing).kind, "permission");
       assert.equal(serialOpenProblem(serial, { message: "Error: No such file or directory, cannot open /dev/ttyUSB0" }, listing).kind, "not-found");
-      assert.equal(serialOpenProblem(serial, { message: "Error Resource temporarily unavailable Cannot lock port" }, listing).kind, "busy");
+      assert.deepEqual(serialOpenProblem(serial, { message: "Error Resource temporarily unavailable Cannot lock port" }, listing), { kind: "busy", port: serial, how: "locked" });
+      assert.deepEqual(serialOpenProblem(serial, { message: "Error: Device or resource busy, cannot open /dev/ttyUSB0" }, listing), { kind: "busy", port: serial, how: "exclusive" });
       assert.deepEqual(serialOpenProblem(serial, { message: "Error Input/output error Cannot open /dev/ttyUSB0" }, listing), {
         kind: "open-failed",
         port: serial,

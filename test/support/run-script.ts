@@ -1,48 +1,104 @@
-// Runs one of the project's scripts (scripts/NAME.ts) as `npm run` would, with
-// colour off, and collects what it printed. Standard input stays open (and
-// empty) unless `input` is given, so a script that wrongly reads it hangs into
-// the timeout instead of passing by luck.
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+// A child process whose output a test reads: both streams collected as they
+// come, a wait for a pattern, the exit code with a kill after a bound; and
+// the repository's scripts started that way, as `npm run <script>` would.
+// Standard input stays open (and empty) unless a test writes to it, so a
+// script that wrongly reads it hangs into the bound instead of passing by luck.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { REPO_ROOT } from "../../scripts/lib/paths.ts";
 import { plainEnv } from "./plain-env.ts";
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export interface FollowedChild {
+  child: ChildProcessWithoutNullStreams;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once the stream matches; rejects after `ms` or when the child has exited without it. */
+  waitFor(stream: "stdout" | "stderr", pattern: RegExp, ms?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+const running = new Set<FollowedChild>();
+
+/** Collects a child's output; `merged` when its stderr arrives on stdout (a pseudo-terminal). */
+export function follow(child: ChildProcessWithoutNullStreams, merged = false): FollowedChild {
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (data: Buffer) => (out += data.toString("latin1")));
+  child.stderr.on("data", (data: Buffer) => (err += data.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  const text = (stream: "stdout" | "stderr") => (stream === "stdout" || merged ? out : err);
+  const followed: FollowedChild = {
+    child,
+    stdout: () => out,
+    stderr: () => text("stderr"),
+    waitFor(stream, pattern, ms = 20_000) {
+      const started = performance.now();
+      return new Promise((resolve, reject) => {
+        const poll = () => {
+          if (pattern.test(text(stream))) resolve();
+          else if (performance.now() - started > ms || child.exitCode !== null) reject(new Error(`no ${pattern} on ${stream}:\n--- stdout\n${out}\n--- stderr\n${err}`));
+          else setTimeout(poll, 25);
+        };
+        poll();
+      });
+    },
+    exited,
+  };
+  running.add(followed);
+  void exited.then(() => running.delete(followed));
+  return followed;
+}
+
+/**
+ * Starts scripts/<name>.ts under this Node with tsx, in the repository, in
+ * its own process group (so that a kill ends the espruino CLI under it too).
+ */
+export function runScript(name: string, args: string[], env: NodeJS.ProcessEnv = plainEnv()): FollowedChild {
+  return follow(spawn(process.execPath, ["--import", "tsx", `scripts/${name}.ts`, ...args], { cwd: REPO_ROOT, env, detached: true }));
+}
+
+/** Waits for the exit code, killing the child if it takes longer than `ms`. */
+export async function exitCode(followed: FollowedChild, ms = 15_000): Promise<number | null> {
+  const timer = setTimeout(() => killFollowed(followed), ms);
+  const code = await followed.exited;
+  clearTimeout(timer);
+  return code;
+}
+
+/** SIGKILL for the child, and for its process group when it was started detached (npm, tsx and the espruino CLI under it). */
+function killFollowed(followed: FollowedChild): void {
+  const { child } = followed;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
+
+/** Ends every followed child still running (for an afterEach hook, also after a failure). */
+export async function killAllFollowed(): Promise<void> {
+  const left = [...running];
+  for (const followed of left) killFollowed(followed);
+  await Promise.all(left.map((followed) => followed.exited));
+}
 
 export interface ScriptRun {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** True when it had to be killed after `timeoutMs`. */
   timedOut: boolean;
 }
 
-export interface ScriptOptions {
-  env?: NodeJS.ProcessEnv;
-  input?: string;
-  timeoutMs?: number;
-  cwd?: string;
-}
-
-export function runScript(script: string, args: string[], options: ScriptOptions = {}): Promise<ScriptRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "scripts", `${script}.ts`), ...args], {
-      cwd: options.cwd ?? REPO,
-      env: plainEnv(options.env),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    if (options.input !== undefined) child.stdin.end(options.input);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, options.timeoutMs ?? 30_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
-    });
-  });
+/** Runs scripts/<name>.ts to its end (killed after `timeoutMs`) with colour off and `env` added to this environment. */
+export async function runScriptToEnd(name: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ScriptRun> {
+  const run = runScript(name, args, plainEnv(options.env));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killFollowed(run);
+  }, options.timeoutMs ?? 30_000);
+  const code = await run.exited;
+  clearTimeout(timer);
+  return { code, stdout: run.stdout(), stderr: run.stderr(), timedOut };
 }
