@@ -1,5 +1,5 @@
 // What went wrong -> {code, detail, hint} (pure). Classification follows how
-// Espruino really reports failures (../shared/espruino-facts.md): synchronous
+// Espruino really reports failures (docs/espruino-behaviour.md): synchronous
 // throws from connect, `error` events {code, message}, and the uncaught
 // InternalError "mbedtls_ssl_handshake returned -0x...." after a failed
 // handshake. Every byte here is in the device's bundle: rules are data,

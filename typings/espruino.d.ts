@@ -1,7 +1,7 @@
 // Types of the Espruino APIs this project uses, written from Espruino's
 // documentation (the JSON blocks in libs/network/jswrap_net.c, jswrap_wifi.c,
 // src/jswrap_process.c, jswrap_espruino.c, jswrap_storage.c) and from what the
-// interpreter was measured to do (../shared/espruino-facts.md).
+// interpreter was measured to do (docs/espruino-behaviour.md).
 //
 // This file only declares shapes; the globals themselves are declared in
 // globals.d.ts so that Node-side code (the host runtime, tests) can implement

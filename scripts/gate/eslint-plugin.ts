@@ -1,4 +1,6 @@
-// ESLint plugin over the Espruino subset in rules.ts.
+// ESLint plugin over the Espruino subset: the rules of catalogue.ts, fired by
+// the checks beside it (syntax, regular expressions, built-in members, globals,
+// scopes).
 //
 //   espruino/subset           every error-level rule (syntax, globals, scopes, regular expressions)
 //   espruino/subset-warnings  warning-level rules that match by name where types would be needed to be sure
@@ -8,17 +10,13 @@
 // The same plugin runs in eslint.config.ts for app/ and inside the bundle gate.
 
 import type { ESLint, Rule } from "eslint";
-import {
-  SUBSET_RULES,
-  SUBSET_RULE_IDS,
-  checkGlobals,
-  checkScopes,
-  subsetVisitors,
-  type AnalysedScope,
-  type Finding,
-  type GlobalScope,
-  type SubsetRuleId,
-} from "./rules.ts";
+import { SUBSET_RULES, SUBSET_RULE_IDS, type SubsetRuleId } from "./catalogue.ts";
+import { mergeVisitors, type Finding } from "./findings.ts";
+import { checkGlobals, type GlobalScope } from "./globals-check.ts";
+import { memberVisitors } from "./member-check.ts";
+import { regexpVisitors } from "./regexp-check.ts";
+import { checkScopes, type AnalysedScope } from "./scope-check.ts";
+import { syntaxVisitors } from "./syntax-check.ts";
 
 /** Every sub-rule is its own messageId, so callers can tell which one fired. */
 const messages = Object.fromEntries(SUBSET_RULE_IDS.map((id) => [id, "{{message}}"]));
@@ -49,7 +47,8 @@ function createRule(ids: readonly SubsetRuleId[], description: string): Rule.Rul
           context.report({ node: finding.node as Rule.Node, messageId: finding.rule, data });
         }
       };
-      const visitors = subsetVisitors(reporter) as Rule.RuleListener;
+      // Where two groups visit the same node type (calls), both run.
+      const visitors = mergeVisitors(syntaxVisitors(reporter), regexpVisitors(reporter), memberVisitors(reporter)) as Rule.RuleListener;
       return {
         ...visitors,
         "Program:exit"() {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { Linter } from "eslint";
 import { SourceMapConsumer } from "source-map-js";
 import espruinoPlugin, { espruinoRules } from "./eslint-plugin.ts";
-import type { Severity } from "./rules.ts";
+import type { Severity } from "./catalogue.ts";
 
 export interface Problem {
   /** 1-based line in the bundle. */
@@ -15,7 +15,7 @@ export interface Problem {
   /** 1-based column in the bundle. */
   column: number;
   message: string;
-  /** The sub-rule that fired (a key of SUBSET_RULES), or "parse" when the bundle is not valid JavaScript. */
+  /** The sub-rule that fired (a key of SUBSET_RULES in catalogue.ts), or "parse" when the bundle is not valid JavaScript. */
   rule: string;
   severity: Severity;
   /** Where the code came from, when a source map knows (1-based line and column). */

@@ -86,8 +86,8 @@ interface RealmHelpers {
 }
 
 /**
- * Built-ins V8 has and Espruino 2v29 does not (measured: notes/espruino-language.md
- * §9). They are removed from the app's realm so that code relying on them fails
+ * Built-ins V8 has and Espruino 2v29 does not (measured: docs/espruino-language.md,
+ * "Built-in objects"). They are removed from the app's realm so that code relying on them fails
  * here as it would on a board. Prototype methods are per realm, so deleting
  * them does not touch Node's own.
  */

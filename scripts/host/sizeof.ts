@@ -2,7 +2,7 @@
 // process.memory(). V8's heap says little about what the app would use on a
 // device (and in `npm start` it also holds the checker), so process.memory()
 // is a model of the interpreter's variable store, calibrated on Espruino 2v29's
-// Linux build (notes/espruino-events.md):
+// Linux build (docs/espruino-behaviour.md, "Memory"):
 //   usage = 77 blocks at rest
 //         + the code the app loaded (Espruino keeps function text in
 //           variables: about 12 characters a block)

@@ -56,7 +56,7 @@ export async function buildBundle(config: AppConfig): Promise<Bundle> {
     minify: true,
     format: "cjs",
     platform: "neutral",
-    // Espruino has ES5 plus the pieces listed in ../shared/espruino-facts.md;
+    // Espruino has ES5 plus the pieces listed in docs/espruino-language.md;
     // the gate checks what esbuild emits.
     target: "es2019",
     // Not in Espruino's subset: make esbuild lower them instead of emitting them.

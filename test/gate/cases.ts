@@ -3,7 +3,7 @@
 // valid JavaScript and TypeScript and holds exactly one problem, on `line`.
 
 export interface ForbiddenCase {
-  /** What the facts file (or Espruino's source, for additions) says fails. */
+  /** What docs/espruino-language.md (measured, or read in Espruino's source) says fails. */
   name: string;
   code: string;
   line: number;
@@ -56,7 +56,7 @@ export const FORBIDDEN_CASES: ForbiddenCase[] = [
   // \u{...}
   { name: "\\u{...} in a string", code: `${pad}var s = "\\u{1F600}";`, line: 2, rule: "code-point-escape", message: /^\\u\{\.\.\.\} escapes are not supported by Espruino: / },
   { name: "\\u{...} in a template literal", code: `${pad}var s = \`x\\u{41}\`;`, line: 2, rule: "code-point-escape", message: /^\\u\{\.\.\.\} escapes/ },
-  // absent globals (facts), then additions from Espruino's source
+  // absent globals (measured), then additions from Espruino's source
   ...["Map", "Set", "TextDecoder", "TextEncoder", "WeakMap", "WeakSet", "Proxy"].map((name) => ({
     name: `new ${name}()`,
     code: `${pad}var x = new ${name}();`,
@@ -81,7 +81,7 @@ export const FORBIDDEN_CASES: ForbiddenCase[] = [
   { name: "#private member (addition)", code: `${pad}class A {\n  #secret = 1;\n}`, line: 3, rule: "class-member", message: /#private class members/ },
   { name: "static block (addition)", code: `${pad}class A {\n  static {\n    init();\n  }\n}`, line: 3, rule: "class-member", message: /static blocks/ },
   { name: "variable named of (addition; esbuild's minifier can pick it)", code: `${pad}var of = 1;`, line: 2, rule: "reserved-identifier", message: /^`of` is a keyword in Espruino's lexer/ },
-  // regular expressions: each feature the facts list as failing
+  // regular expressions: each feature measured as failing
   { name: "regexp {n}", code: `${pad}var re = /a{3}/;`, line: 2, rule: "regexp", column: 12, message: /^\{n\} and \{n,m\} quantifiers/ },
   { name: "regexp {n,m}", code: `${pad}var re = /\\d{1,3}/;`, line: 2, rule: "regexp", column: 13, message: /^\{n\} and \{n,m\} quantifiers/ },
   { name: "regexp ?", code: `${pad}var lines = s.split(/\\r?\\n/);`, line: 2, rule: "regexp", column: 24, message: /^the \? quantifier .*split\(\/\\r\?\\n\/\) gives one element/ },
@@ -190,7 +190,7 @@ export const WARNING_CASES: ForbiddenCase[] = [
   { name: "re.ignoreCase", code: `${pad}var g = re.ignoreCase;`, line: 2, rule: "regexp-flag-property", message: /^regular expressions have no \.ignoreCase property/ },
 ];
 
-/** Everything in the facts file's "Works" list, as plain JavaScript. */
+/** Everything in docs/espruino-language.md's "What works" list, as plain JavaScript. */
 export const ALLOWED_JS = `var count = 0;
 let name = "device";
 const limit = 3;

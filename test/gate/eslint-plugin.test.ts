@@ -115,7 +115,7 @@ describe("eslint plugin: espruino/subset on TypeScript source", () => {
     assert.deepEqual(messages, [], describeMessages(messages));
   });
 
-  it("accepts everything in the facts file's Works list", () => {
+  it("accepts everything in the language doc's What works list", () => {
     const messages = lintTs(ALLOWED_JS);
     assert.deepEqual(messages, [], describeMessages(messages));
   });

@@ -44,7 +44,7 @@ describe("gate: checkBundle", () => {
     }
   });
 
-  it("accepts everything in the facts file's Works list", () => {
+  it("accepts everything in the language doc's What works list", () => {
     const problems = checkBundle(ALLOWED_JS);
     assert.deepEqual(problems, [], describeProblems(problems));
   });

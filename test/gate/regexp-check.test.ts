@@ -1,68 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  ABSENT_COMMON_METHODS,
-  ABSENT_GLOBALS,
-  ABSENT_MEMBERS,
-  ABSENT_METHODS,
-  SUBSET_RULES,
-  SUBSET_RULE_IDS,
-  checkRegExp,
-  type SubsetRuleId,
-} from "../../scripts/gate/rules.ts";
-import { FORBIDDEN_CASES, WARNING_CASES } from "./cases.ts";
+import { checkRegExp } from "../../scripts/gate/regexp-check.ts";
 
-describe("gate rules: the subset as data", () => {
-  it("says what to write instead in every default message", () => {
-    for (const id of SUBSET_RULE_IDS) {
-      const { message } = SUBSET_RULES[id];
-      // These messages are built per finding, with what to write instead for each name.
-      if (["absent-global", "regexp", "absent-method", "absent-method-common-name", "split"].includes(id)) continue;
-      assert.match(message, /: .{10,}/, `${id}: ${message}`);
-    }
-  });
-
-  it("lists every absent global and member of the facts file", () => {
-    for (const name of ["Map", "Set", "Symbol", "TextDecoder", "TextEncoder"]) {
-      assert.equal(ABSENT_GLOBALS[name]?.basis, "measured", name);
-    }
-    assert.equal(ABSENT_MEMBERS.Array.from.basis, "measured");
-    assert.equal(ABSENT_MEMBERS.Number.isFinite.basis, "measured");
-  });
-
-  it("has a forbidden-snippet test for every error rule", () => {
-    const tested = new Set(FORBIDDEN_CASES.map((item) => item.rule));
-    for (const id of SUBSET_RULE_IDS) {
-      if (SUBSET_RULES[id].severity === "error") assert.ok(tested.has(id), `no case for ${id}`);
-    }
-  });
-
-  it("has a warning-snippet test for every warning rule but 'use strict' (tested on its own)", () => {
-    const tested = new Set(WARNING_CASES.map((item) => item.rule));
-    for (const id of SUBSET_RULE_IDS) {
-      if (SUBSET_RULES[id].severity === "warning" && id !== "use-strict") assert.ok(tested.has(id), `no case for ${id}`);
-    }
-    for (const item of WARNING_CASES) assert.equal(SUBSET_RULES[item.rule as SubsetRuleId]?.severity, "warning", item.name);
-  });
-
-  it("lists no method as absent that Espruino has, and none twice", () => {
-    // Measured present on 2v29: String's padEnd and lastIndexOf; Object.keys/values/entries are calls of these names.
-    for (const name of ["padEnd", "padStart", "lastIndexOf", "keys", "values", "entries", "includes", "find", "replaceAll"]) {
-      assert.ok(!(name in ABSENT_METHODS) && !(name in ABSENT_COMMON_METHODS), name);
-    }
-    for (const name of Object.keys(ABSENT_COMMON_METHODS)) assert.ok(!(name in ABSENT_METHODS), name);
-    assert.equal(ABSENT_METHODS.setUTCDay, undefined); // there is no such method anywhere
-    assert.ok(ABSENT_METHODS.getUTCDay.startsWith("getDay()"));
-  });
-
-  it("marks every rule added from measurements with the measured basis", () => {
-    for (const id of ["hoisting", "loop-closure", "prototype-method", "absent-method", "absent-method-common-name", "tagged-template", "new-target", "logical-assignment", "json-replacer", "split", "instanceof-error", "regexp-flag-property", "multichar-needle", "bare-return-before-brace"] as const) {
-      assert.equal(SUBSET_RULES[id].basis, "measured", id);
-    }
-  });
-});
-
-describe("gate rules: checkRegExp", () => {
+describe("gate regexp-check: checkRegExp", () => {
   const messagesOf = (pattern: string, flags = ""): string[] => checkRegExp(pattern, flags).map((f) => f.message);
 
   it("accepts what Espruino's engine runs", () => {
