@@ -33,10 +33,6 @@ info = tls.tls_board_info(
 )
 info["build"]["makefile"] += tls.idf_link_lines("mbedtls")
 
-chip = upstream.chip
-devices = upstream.devices
+# Pins, devices and the rest stay upstream's.
+chip, devices, get_pins = upstream.chip, upstream.devices, upstream.get_pins
 boards = getattr(upstream, "boards", [])
-
-
-def get_pins():
-  return upstream.get_pins()

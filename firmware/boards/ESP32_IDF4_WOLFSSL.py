@@ -49,10 +49,6 @@ info["build"]["makefile"] += [
   "cp $(ROOT)/$(TLS_POLICY_DIR)/wolfssl/user_settings.h " + COMPONENT + "/include/",
 ] + tls.idf_link_lines("wolfssl")
 
-chip = upstream.chip
-devices = upstream.devices
+# Pins, devices and the rest stay upstream's.
+chip, devices, get_pins = upstream.chip, upstream.devices, upstream.get_pins
 boards = getattr(upstream, "boards", [])
-
-
-def get_pins():
-  return upstream.get_pins()

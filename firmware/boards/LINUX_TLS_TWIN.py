@@ -26,25 +26,16 @@ import tls_check_board as tls
 # make/crypto/default.make does not compile.
 EXTRA_MBEDTLS_SOURCES = ["ecdh.c", "ecdsa.c", "asn1write.c"]
 MBEDTLS_CONFIG = "tls_twin_mbedtls_config.h"
-TWIN_ALLOCATOR = "tls_twin_alloc.c"
 
 info = tls.tls_board_info(upstream.info, "mbedtls", "Linux host twin with the espruino-tls-check TLS policy", "espruino_tls_twin")
 info["build"]["makefile"] += [
-  "INCLUDE+=-I$(ROOT)/$(TLS_POLICY_DIR)/boards",
   # A C string through make and the shell: the single quotes keep the double
   # quotes for the compiler (as upstream's boards write BLUETOOTH_NAME_PREFIX).
   # The line must not end in a double quote: newer get_makefile_decls.py
   # re-quotes such DEFINES lines, 2v29's does not.
   "DEFINES+=-DMBEDTLS_CONFIG_FILE='\"" + MBEDTLS_CONFIG + "\"'",
   "SOURCES+=" + " ".join("libs/crypto/mbedtls/library/" + source for source in EXTRA_MBEDTLS_SOURCES),
-  # mbedTLS's allocator for this configuration (see the file).
-  "SOURCES+=$(TLS_POLICY_DIR)/boards/" + TWIN_ALLOCATOR,
-  "LDFLAGS+=" + tls.wrap_flags("mbedtls"),
-]
+] + tls.linux_twin_lines("mbedtls")
 
-chip = upstream.chip
-devices = upstream.devices
-
-
-def get_pins():
-  return upstream.get_pins()
+# Pins, devices and the rest stay upstream's.
+chip, devices, get_pins = upstream.chip, upstream.devices, upstream.get_pins

@@ -31,23 +31,16 @@ WOLFSSL_SOURCES = [
   "sha3.c", "sha512.c", "sp_c32.c", "sp_c64.c", "sp_int.c", "wc_mlkem.c", "wc_mlkem_poly.c",
   "wc_port.c", "wolfmath.c",
 ]]
-TWIN_ALLOCATOR = "tls_twin_alloc.c"
 
 info = tls.tls_board_info(upstream.info, "wolfssl", "Linux host twin with espruino-tls-check's wolfSSL TLS", "espruino_wolfssl_twin")
 info["build"]["makefile"] += [
   # wolfSSL's source tree, relative to the checkout.
   "WOLFSSL_DIR?=libs/wolfssl",
-  "INCLUDE+=-I$(ROOT)/$(WOLFSSL_DIR) -I$(ROOT)/$(TLS_POLICY_DIR)/boards",
+  "INCLUDE+=-I$(ROOT)/$(WOLFSSL_DIR)",
   # wolfSSL reads firmware/wolfssl/user_settings.h; its memory comes from the twin allocator.
   "DEFINES+=-DWOLFSSL_USER_SETTINGS -DTLS_TWIN_ALLOC",
   "SOURCES+=" + " ".join("$(WOLFSSL_DIR)/" + source for source in WOLFSSL_SOURCES),
-  "SOURCES+=$(TLS_POLICY_DIR)/boards/" + TWIN_ALLOCATOR,
-  "LDFLAGS+=" + tls.wrap_flags("wolfssl"),
-]
+] + tls.linux_twin_lines("wolfssl")
 
-chip = upstream.chip
-devices = upstream.devices
-
-
-def get_pins():
-  return upstream.get_pins()
+# Pins, devices and the rest stay upstream's.
+chip, devices, get_pins = upstream.chip, upstream.devices, upstream.get_pins

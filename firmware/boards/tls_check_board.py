@@ -79,3 +79,14 @@ def idf_link_lines(backend):
     "@grep -q -e '--wrap=" + BACKENDS[backend]["wraps"][0] + "' $< || "
     "echo 'target_link_libraries($${COMPONENT_LIB} INTERFACE " + flags + ")' >> $<",
   ]
+
+
+def linux_twin_lines(backend):
+  """Makefile lines every Linux twin adds: the TLS library's allocator
+  (tls_twin_alloc.c, its header in boards/) and the wraps, which a plain make
+  link takes from LDFLAGS."""
+  return [
+    "INCLUDE+=-I$(ROOT)/$(TLS_POLICY_DIR)/boards",
+    "SOURCES+=$(TLS_POLICY_DIR)/boards/tls_twin_alloc.c",
+    "LDFLAGS+=" + wrap_flags(backend),
+  ]

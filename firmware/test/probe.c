@@ -101,6 +101,37 @@ static int certificate_has_ip(const unsigned char *der, size_t len, const unsign
   return found == 1 ? tls_extensions_have_ip(ext, ext_len, ip, ip_len) : found;
 }
 
+/* An iPAddress reader: DER in, the address, 1 found / 0 not / -1 malformed. */
+typedef int (*ip_reader)(const unsigned char *der, size_t len, const unsigned char *ip, size_t ip_len);
+
+/* `read` on DER and an address given in hex. */
+static void answer_hex(ip_reader read, const char *der_hex, const char *ip_hex)
+{
+  size_t der_len = 0, ip_len = 0;
+  unsigned char *der = from_hex(der_hex, &der_len), *ip = from_hex(ip_hex, &ip_len);
+  if (der == NULL || ip == NULL) answer_error("bad hex");
+  else printf("{\"result\":%d}\n", read(der_len > 0 ? der : NULL, der_len, ip, ip_len));
+  free(der);
+  free(ip);
+}
+
+/* The reader on a real certificate: its v3_ext as mbedTLS keeps it (the
+ * mbedTLS policy's way), or its whole DER (the wolfSSL backend's). */
+static void answer_certificate(int whole, const char *path, const char *address)
+{
+  mbedtls_x509_crt crt;
+  unsigned char ip[16];
+  size_t ip_len = inet_pton(AF_INET, address, ip) == 1 ? 4 : inet_pton(AF_INET6, address, ip) == 1 ? 16 : 0;
+  if (ip_len == 0) {
+    answer_error("bad address");
+  } else if (load_cert(&crt, path)) {
+    int found = whole ? certificate_has_ip(crt.raw.p, crt.raw.len, ip, ip_len)
+                      : tls_extensions_have_ip(crt.v3_ext.p, crt.v3_ext.len, ip, ip_len);
+    printf("{\"result\":%d}\n", found);
+    mbedtls_x509_crt_free(&crt);
+  }
+}
+
 static void run(char *line)
 {
   char *cmd = strtok(line, " \n");
@@ -113,37 +144,13 @@ static void run(char *line)
     if (tls_parse_ipv4(a != NULL ? a : "", ip)) printf("{\"ipv4\":true,\"ip\":\"%u.%u.%u.%u\"}\n", ip[0], ip[1], ip[2], ip[3]);
     else printf("{\"ipv4\":false}\n");
   } else if (strcmp(cmd, "san-ip") == 0 && a != NULL && b != NULL) {
-    size_t ext_len = 0, ip_len = 0;
-    unsigned char *ext = from_hex(a, &ext_len), *ip = from_hex(b, &ip_len);
-    if (ext == NULL || ip == NULL) answer_error("bad hex");
-    else printf("{\"result\":%d}\n", tls_extensions_have_ip(ext_len > 0 ? ext : NULL, ext_len, ip, ip_len));
-    free(ext);
-    free(ip);
+    answer_hex(tls_extensions_have_ip, a, b);
   } else if (strcmp(cmd, "cert-san-ip") == 0 && a != NULL && b != NULL) {
-    mbedtls_x509_crt crt;
-    unsigned char ip[16];
-    size_t ip_len = inet_pton(AF_INET, b, ip) == 1 ? 4 : inet_pton(AF_INET6, b, ip) == 1 ? 16 : 0;
-    if (ip_len == 0) answer_error("bad address");
-    else if (load_cert(&crt, a)) {
-      printf("{\"result\":%d}\n", tls_extensions_have_ip(crt.v3_ext.p, crt.v3_ext.len, ip, ip_len));
-      mbedtls_x509_crt_free(&crt);
-    }
+    answer_certificate(0, a, b);
   } else if (strcmp(cmd, "cert-ip") == 0 && a != NULL && b != NULL) {
-    size_t der_len = 0, ip_len = 0;
-    unsigned char *der = from_hex(a, &der_len), *ip = from_hex(b, &ip_len);
-    if (der == NULL || ip == NULL) answer_error("bad hex");
-    else printf("{\"result\":%d}\n", certificate_has_ip(der_len > 0 ? der : NULL, der_len, ip, ip_len));
-    free(der);
-    free(ip);
+    answer_hex(certificate_has_ip, a, b);
   } else if (strcmp(cmd, "cert-file-ip") == 0 && a != NULL && b != NULL) {
-    mbedtls_x509_crt crt;
-    unsigned char ip[16];
-    size_t ip_len = inet_pton(AF_INET, b, ip) == 1 ? 4 : inet_pton(AF_INET6, b, ip) == 1 ? 16 : 0;
-    if (ip_len == 0) answer_error("bad address");
-    else if (load_cert(&crt, a)) {
-      printf("{\"result\":%d}\n", certificate_has_ip(crt.raw.p, crt.raw.len, ip, ip_len));
-      mbedtls_x509_crt_free(&crt);
-    }
+    answer_certificate(1, a, b);
   } else if (strcmp(cmd, "validity") == 0 && a != NULL && b != NULL) {
     mbedtls_x509_crt crt;
     time_t at = (time_t)strtoll(b, NULL, 10);

@@ -24,6 +24,7 @@
  */
 #include "tls_wolfssl.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -124,31 +125,31 @@ static void conn_release(tls_conn *c)
 
 /* --- I/O over Espruino's network driver --------------------------------------- */
 
+/* The driver's answer as wolfSSL wants it: bytes moved, "nothing now" (want
+ * read or write), or the connection gone. */
+static int io_result(tls_conn *c, int r, int nothing_now)
+{
+  if (r > 0) return r;
+  if (r == 0) return nothing_now;
+  c->transport_closed = 1;
+  return WOLFSSL_CBIO_ERR_CONN_CLOSE;
+}
+
 /* As network.c's ssl_recv/ssl_send: the driver is called with ST_TLS alone. */
 static int io_recv(WOLFSSL *ssl, char *buf, int size, void *ctx)
 {
   tls_conn *c = (tls_conn *)ctx;
-  int r;
   (void)ssl;
   if (c->net == NULL || size <= 0) return WOLFSSL_CBIO_ERR_WANT_READ;
-  r = tls_net_recv(c->net, TLS_POLICY_SOCKET_TYPE_TLS, c->sckt, buf, (size_t)size);
-  if (r > 0) return r;
-  if (r == 0) return WOLFSSL_CBIO_ERR_WANT_READ;
-  c->transport_closed = 1;
-  return WOLFSSL_CBIO_ERR_CONN_CLOSE;
+  return io_result(c, tls_net_recv(c->net, TLS_POLICY_SOCKET_TYPE_TLS, c->sckt, buf, (size_t)size), WOLFSSL_CBIO_ERR_WANT_READ);
 }
 
 static int io_send(WOLFSSL *ssl, char *buf, int size, void *ctx)
 {
   tls_conn *c = (tls_conn *)ctx;
-  int r;
   (void)ssl;
   if (c->net == NULL || size <= 0) return WOLFSSL_CBIO_ERR_WANT_WRITE;
-  r = tls_net_send(c->net, TLS_POLICY_SOCKET_TYPE_TLS, c->sckt, buf, (size_t)size);
-  if (r > 0) return r;
-  if (r == 0) return WOLFSSL_CBIO_ERR_WANT_WRITE;
-  c->transport_closed = 1;
-  return WOLFSSL_CBIO_ERR_CONN_CLOSE;
+  return io_result(c, tls_net_send(c->net, TLS_POLICY_SOCKET_TYPE_TLS, c->sckt, buf, (size_t)size), WOLFSSL_CBIO_ERR_WANT_WRITE);
 }
 
 /* --- verification ----------------------------------------------------------- */
@@ -366,10 +367,9 @@ static int io_failure(tls_conn *c, int error)
 int __wrap_netCreateSocket(struct JsNetwork *net, int socketType, uint32_t host, unsigned short port, void *options)
 {
   int sckt;
-  if ((socketType & TLS_POLICY_SOCKET_TYPE_TLS) == 0) return tls_net_create(net, socketType, host, port, options);
   tls_target_begin(host);
   sckt = tls_net_create(net, socketType, host, port, options);
-  if (sckt >= 0 && !conn_open(sckt, options)) {
+  if (sckt >= 0 && (socketType & TLS_POLICY_SOCKET_TYPE_TLS) != 0 && !conn_open(sckt, options)) {
     /* network.c leaves this TCP socket open (nobody can close it); close it. */
     tls_net_close(net, sckt);
     sckt = -1;
@@ -392,20 +392,19 @@ void __wrap_netCloseSocket(struct JsNetwork *net, int socketType, int sckt)
   tls_net_close(net, sckt);
 }
 
-int __wrap_netRecv(struct JsNetwork *net, int socketType, int sckt, void *buf, size_t len)
+/* One read (into `in`) or write (from `out`) of Espruino's on a TLS socket,
+ * stepping the handshake first, as network.c's netRecv and netSend do. */
+static int conn_transfer(tls_conn *c, struct JsNetwork *net, void *in, const void *out, size_t len)
 {
-  tls_conn *c;
   int step, r = 0;
-  if ((socketType & TLS_POLICY_SOCKET_TYPE_TLS) == 0) return tls_net_recv(net, socketType, sckt, buf, len);
-  c = conn_of(sckt);
-  if (c == NULL) return TLS_POLICY_SOCKET_CLOSED;
+  int n = len > INT_MAX ? INT_MAX : (int)len;
   c->net = net;
   step = conn_step(c);
   if (step < 0) {
     r = TLS_POLICY_SOCKET_CLOSED; /* as network.c: the exception says why */
-  } else if (step > 0 && len > 0) {
-    r = wolfSSL_read(c->ssl, buf, len > 0x7fffffff ? 0x7fffffff : (int)len);
-    if (r > 0) c->received = 1;
+  } else if (step > 0 && n > 0) {
+    r = in != NULL ? wolfSSL_read(c->ssl, in, n) : wolfSSL_write(c->ssl, out, n);
+    if (r > 0 && in != NULL) c->received = 1;
     if (r <= 0) {
       int error = wolfSSL_get_error(c->ssl, r);
       r = error == WOLFSSL_ERROR_WANT_READ || error == WOLFSSL_ERROR_WANT_WRITE ? 0 : io_failure(c, error);
@@ -415,26 +414,20 @@ int __wrap_netRecv(struct JsNetwork *net, int socketType, int sckt, void *buf, s
   return r;
 }
 
+int __wrap_netRecv(struct JsNetwork *net, int socketType, int sckt, void *buf, size_t len)
+{
+  tls_conn *c;
+  if ((socketType & TLS_POLICY_SOCKET_TYPE_TLS) == 0) return tls_net_recv(net, socketType, sckt, buf, len);
+  c = conn_of(sckt);
+  return c != NULL ? conn_transfer(c, net, buf, NULL, len) : TLS_POLICY_SOCKET_CLOSED;
+}
+
 int __wrap_netSend(struct JsNetwork *net, int socketType, int sckt, const void *buf, size_t len)
 {
   tls_conn *c;
-  int step, r = 0;
   if ((socketType & TLS_POLICY_SOCKET_TYPE_TLS) == 0) return tls_net_send(net, socketType, sckt, buf, len);
   c = conn_of(sckt);
-  if (c == NULL) return TLS_POLICY_SOCKET_CLOSED;
-  c->net = net;
-  step = conn_step(c);
-  if (step < 0) {
-    r = TLS_POLICY_SOCKET_CLOSED;
-  } else if (step > 0 && len > 0) {
-    r = wolfSSL_write(c->ssl, buf, len > 0x7fffffff ? 0x7fffffff : (int)len);
-    if (r <= 0) {
-      int error = wolfSSL_get_error(c->ssl, r);
-      r = error == WOLFSSL_ERROR_WANT_READ || error == WOLFSSL_ERROR_WANT_WRITE ? 0 : io_failure(c, error);
-    }
-  }
-  c->net = NULL;
-  return r;
+  return c != NULL ? conn_transfer(c, net, NULL, buf, len) : TLS_POLICY_SOCKET_CLOSED;
 }
 
 /* --- status ----------------------------------------------------------------------- */
