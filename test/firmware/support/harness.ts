@@ -96,7 +96,7 @@ export const MBEDTLS = {
 /** Espruino's socket error codes (libs/network/socketerrors.h). */
 export const SOCKET_ERR = { CLOSED: -1, UNSENT_DATA: -8 } as const;
 
-/** mbedtls_x509_crt_verify_info texts, as the contract (notes/contracts.md section 1) quotes them. */
+/** mbedtls_x509_crt_verify_info texts: what JavaScript gets for a refused certificate on either backend (firmware/README.md). */
 export const REASON = {
   expired: "The certificate validity has expired",
   future: "The certificate validity starts in the future",
