@@ -14,57 +14,28 @@
 #    tls_twin_alloc.c, mbedTLS's allocator there;
 #  - the policy's C and the -Wl,--wrap flags (a plain make link, so LDFLAGS).
 #
-# Install: copy this file into the checkout's boards/ and this repository's
-# firmware/ folder to <checkout>/libs/espruino-tls-check (or point
-# TLS_POLICY_DIR at it, relative to the checkout). Building itself follows
-# Espruino's README_Building.md.
-
-import copy
+# Install: copy this file and tls_check_board.py into the checkout's boards/
+# and this repository's firmware/ folder to <checkout>/libs/espruino-tls-check
+# (or point TLS_POLICY_DIR at it, relative to the checkout). Building itself
+# follows Espruino's README_Building.md.
 
 import LINUX as upstream
+import tls_check_board as tls
 
-# Keep in sync with TLS_POLICY_WRAPPED_SYMBOLS in firmware/tls/tls_policy.h.
-TLS_POLICY_WRAPS = [
-  "networkGetHostByName",
-  "netCreateSocket",
-  "netRecv",
-  "mbedtls_ssl_set_hostname",
-  "mbedtls_ssl_handshake",
-  "mbedtls_ssl_config_free",
-]
-TLS_POLICY_SOURCES = ["tls_policy.c", "tls_policy_cert.c", "tls_policy_espruino.c"]
-TLS_LIBRARIES = ["CRYPTO", "SHA256", "SHA512", "TLS"]
 # Bundled mbedTLS sources the twin configuration enables but Espruino's
 # make/crypto/default.make does not compile.
 EXTRA_MBEDTLS_SOURCES = ["ecdh.c", "ecdsa.c", "asn1write.c"]
 MBEDTLS_CONFIG = "tls_twin_mbedtls_config.h"
-TWIN_ALLOCATOR = "tls_twin_alloc.c"
 
-info = copy.deepcopy(upstream.info)
-info["name"] = "Linux host twin with the espruino-tls-check TLS policy"
-info["binary_name"] = "espruino_tls_twin"
-for _library in TLS_LIBRARIES:
-  if _library not in info["build"]["libraries"]:
-    info["build"]["libraries"].append(_library)
-info["build"]["makefile"] = info["build"]["makefile"] + [
-  # Where the policy sources sit, relative to the Espruino checkout.
-  "TLS_POLICY_DIR?=libs/espruino-tls-check",
-  "INCLUDE+=-I$(ROOT)/$(TLS_POLICY_DIR)/tls -I$(ROOT)/$(TLS_POLICY_DIR)/boards",
+info = tls.tls_board_info(upstream.info, "mbedtls", "Linux host twin with the espruino-tls-check TLS policy", "espruino_tls_twin")
+info["build"]["makefile"] += [
   # A C string through make and the shell: the single quotes keep the double
   # quotes for the compiler (as upstream's boards write BLUETOOTH_NAME_PREFIX).
   # The line must not end in a double quote: newer get_makefile_decls.py
   # re-quotes such DEFINES lines, 2v29's does not.
   "DEFINES+=-DMBEDTLS_CONFIG_FILE='\"" + MBEDTLS_CONFIG + "\"'",
-  "SOURCES+=" + " ".join("$(TLS_POLICY_DIR)/tls/" + source for source in TLS_POLICY_SOURCES),
   "SOURCES+=" + " ".join("libs/crypto/mbedtls/library/" + source for source in EXTRA_MBEDTLS_SOURCES),
-  # mbedTLS's allocator for this configuration (see the file).
-  "SOURCES+=$(TLS_POLICY_DIR)/boards/" + TWIN_ALLOCATOR,
-  "LDFLAGS+=" + " ".join("-Wl,--wrap=" + symbol for symbol in TLS_POLICY_WRAPS),
-]
+] + tls.linux_twin_lines("mbedtls")
 
-chip = upstream.chip
-devices = upstream.devices
-
-
-def get_pins():
-  return upstream.get_pins()
+# Pins, devices and the rest stay upstream's.
+chip, devices, get_pins = upstream.chip, upstream.devices, upstream.get_pins

@@ -23,8 +23,7 @@
  * why. */
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY
-void *tls_twin_calloc(size_t n, size_t size);
-void tls_twin_free(void *p);
+#include "tls_twin_alloc.h"
 #define MBEDTLS_PLATFORM_CALLOC_MACRO(n, size) tls_twin_calloc((n), (size))
 #define MBEDTLS_PLATFORM_FREE_MACRO(p) tls_twin_free(p)
 #define MBEDTLS_PLATFORM_SNPRINTF_MACRO espruino_snprintf

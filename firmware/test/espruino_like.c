@@ -1,13 +1,12 @@
 /*
  * espruino_like.c - see espruino_like.h. Plain POSIX sockets plus mbedTLS,
  * written for the harness; it reproduces the behaviour of Espruino's network
- * layer that matters to the TLS policy, not its code.
+ * layer that matters to the TLS backends, not its code.
  */
 #include "espruino_like.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -25,23 +24,8 @@
 
 #define MAX_SOCKETS 4
 #define POLL_MS 20 /* how long one idle-loop receive waits, like a short select() */
+#define CHUNK_SIZE 536 /* net->chunkSize of Espruino's Linux and ESP32 drivers */
 
-typedef struct {
-  int fd; /* -1: unused */
-  int tls;
-  int connecting;
-  int handshake_result;
-  int handshake_done;
-  mbedtls_ctr_drbg_context ctr_drbg;
-  mbedtls_pk_context pkey;
-  mbedtls_x509_crt owncert;
-  mbedtls_x509_crt cacert;
-  mbedtls_ssl_context ssl;
-  mbedtls_ssl_config conf;
-} el_socket;
-
-static el_socket sockets[MAX_SOCKETS];
-static int sockets_ready = 0;
 static char exception_text[1024];
 static int have_exception = 0;
 
@@ -68,33 +52,165 @@ static void exception_for(const char *what, int code)
   if (code == MBEDTLS_ERR_SSL_ALLOC_FAILED || code == MBEDTLS_ERR_X509_ALLOC_FAILED ||
       code == MBEDTLS_ERR_PK_ALLOC_FAILED) {
     el_exception("%sNot enough memory", what);
+  } else if (code == MBEDTLS_ERR_X509_INVALID_FORMAT || code == MBEDTLS_ERR_PK_KEY_INVALID_FORMAT) {
+    el_exception("%sInvalid format", what);
   } else {
     el_exception("%s-0x%x", what, (unsigned int)-code);
   }
 }
 
-/* --- sockets ---------------------------------------------------------------- */
+/* --- the driver (network_linux.c) ------------------------------------------ */
 
-static void sockets_init(void)
+static struct JsNetwork network;
+static size_t io_piece; /* 0: whole buffers */
+
+static size_t piece_of(size_t len)
 {
-  int i;
-  if (sockets_ready) return;
-  for (i = 0; i < MAX_SOCKETS; i++) sockets[i].fd = -1;
-  sockets_ready = 1;
+  return io_piece > 0 && len > io_piece ? io_piece : len;
 }
 
-static el_socket *socket_at(int sckt)
+static void driver_gethostbyname(struct JsNetwork *net, char *hostName, uint32_t *out_ip_addr)
 {
-  sockets_init();
-  if (sckt < 0 || sckt >= MAX_SOCKETS || sockets[sckt].fd < 0) return NULL;
-  return &sockets[sckt];
+  struct addrinfo hints, *found = NULL;
+  (void)net;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  if (getaddrinfo(hostName, NULL, &hints, &found) == 0 && found != NULL) {
+    memcpy(out_ip_addr, &((struct sockaddr_in *)(void *)found->ai_addr)->sin_addr.s_addr, 4);
+  }
+  if (found != NULL) freeaddrinfo(found);
+}
+
+static int driver_createsocket(struct JsNetwork *net, int socketType, uint32_t host, unsigned short port, void *options)
+{
+  struct sockaddr_in sin;
+  int fd;
+  (void)net;
+  (void)socketType;
+  (void)options;
+  fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  memset(&sin, 0, sizeof sin);
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(port);
+  memcpy(&sin.sin_addr.s_addr, &host, 4);
+  if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static void driver_closesocket(struct JsNetwork *net, int sckt)
+{
+  (void)net;
+  close(sckt);
+}
+
+static int driver_recv(struct JsNetwork *net, int socketType, int sckt, void *buf, size_t len)
+{
+  struct pollfd p;
+  ssize_t n;
+  (void)net;
+  (void)socketType;
+  p.fd = sckt;
+  p.events = POLLIN;
+  p.revents = 0;
+  if (poll(&p, 1, POLL_MS) == 0) return 0;
+  n = recv(sckt, buf, piece_of(len), MSG_DONTWAIT);
+  if (n == 0) return -1; /* peer closed the TCP connection */
+  if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+  return (int)n;
+}
+
+static int driver_send(struct JsNetwork *net, int socketType, int sckt, const void *buf, size_t len)
+{
+  ssize_t n;
+  (void)net;
+  (void)socketType;
+  n = send(sckt, buf, piece_of(len), MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+  return (int)n;
+}
+
+struct JsNetwork *el_network(size_t piece)
+{
+  io_piece = piece;
+  network.createsocket = driver_createsocket;
+  network.closesocket = driver_closesocket;
+  network.gethostbyname = driver_gethostbyname;
+  network.recv = driver_recv;
+  network.send = driver_send;
+  network.chunkSize = CHUNK_SIZE;
+  return &network;
+}
+
+/* --- options ------------------------------------------------------------------ */
+
+unsigned char *el_option_bytes(const el_options *options, const char *name, size_t *len, int *error)
+{
+  const char *path = NULL;
+  FILE *f;
+  unsigned char *data = NULL;
+  long size;
+  *error = 0;
+  if (options != NULL) {
+    if (strcmp(name, "ca") == 0) path = options->ca_file;
+    if (strcmp(name, "cert") == 0) path = options->cert_file;
+    if (strcmp(name, "key") == 0) path = options->key_file;
+  }
+  if (path == NULL) return NULL;
+  f = fopen(path, "rb");
+  if (f != NULL && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+    data = malloc((size_t)size + 1);
+    if (data != NULL && fread(data, 1, (size_t)size, f) == (size_t)size) {
+      data[size] = 0;
+      *len = (size_t)size;
+    } else {
+      free(data);
+      data = NULL;
+    }
+  }
+  if (f != NULL) fclose(f);
+  if (data == NULL) *error = 1;
+  return data;
+}
+
+/* --- network.c's TLS: per-socket mbedTLS state -------------------------------- */
+
+typedef struct {
+  int sckt; /* -1: unused */
+  int connecting;
+  int handshake_result;
+  int handshake_done;
+  mbedtls_ctr_drbg_context ctr_drbg;
+  mbedtls_pk_context pkey;
+  mbedtls_x509_crt owncert;
+  mbedtls_x509_crt cacert;
+  mbedtls_ssl_context ssl;
+  mbedtls_ssl_config conf;
+} el_tls;
+
+static el_tls tls_data[MAX_SOCKETS];
+static int tls_ready_table = 0;
+
+static el_tls *tls_of(int sckt)
+{
+  int i;
+  if (!tls_ready_table) {
+    for (i = 0; i < MAX_SOCKETS; i++) tls_data[i].sckt = -1;
+    tls_ready_table = 1;
+  }
+  for (i = 0; i < MAX_SOCKETS; i++) {
+    if (tls_data[i].sckt == sckt) return &tls_data[i];
+  }
+  return NULL;
 }
 
 void networkGetHostByName(struct JsNetwork *net, char *hostName, uint32_t *out_ip_addr)
 {
   struct in_addr addr;
-  struct addrinfo hints, *found = NULL;
-  (void)net;
   *out_ip_addr = 0;
   /* Espruino answers "localhost" and dotted quads itself, then asks the driver. */
   if (strcmp(hostName, "localhost") == 0) {
@@ -106,39 +222,21 @@ void networkGetHostByName(struct JsNetwork *net, char *hostName, uint32_t *out_i
     memcpy(out_ip_addr, &addr.s_addr, 4);
     return;
   }
-  memset(&hints, 0, sizeof hints);
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_STREAM;
-  if (getaddrinfo(hostName, NULL, &hints, &found) == 0 && found != NULL) {
-    memcpy(out_ip_addr, &((struct sockaddr_in *)(void *)found->ai_addr)->sin_addr.s_addr, 4);
-  }
-  if (found != NULL) freeaddrinfo(found);
+  net->gethostbyname(net, hostName, out_ip_addr);
 }
 
-/* The driver's send/recv as mbedTLS sees them through Espruino's BIO glue:
+/* network.c's ssl_send/ssl_recv: the driver through networkGetCurrent();
  * nothing moved means WANT_WRITE/WANT_READ, a closed socket is -1. */
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
-  int fd = *(int *)ctx;
-  ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-  if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? MBEDTLS_ERR_SSL_WANT_WRITE : -1;
-  if (n == 0) return MBEDTLS_ERR_SSL_WANT_WRITE;
-  return (int)n;
+  int r = network.send(&network, EL_ST_TLS, *(int *)ctx, buf, len);
+  return r == 0 ? MBEDTLS_ERR_SSL_WANT_WRITE : r;
 }
 
 static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
-  int fd = *(int *)ctx;
-  struct pollfd p;
-  ssize_t n;
-  p.fd = fd;
-  p.events = POLLIN;
-  p.revents = 0;
-  if (poll(&p, 1, POLL_MS) == 0) return MBEDTLS_ERR_SSL_WANT_READ;
-  n = recv(fd, buf, len, 0);
-  if (n == 0) return -1; /* peer closed the TCP connection */
-  if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? MBEDTLS_ERR_SSL_WANT_READ : -1;
-  return (int)n;
+  int r = network.recv(&network, EL_ST_TLS, *(int *)ctx, buf, len);
+  return r == 0 ? MBEDTLS_ERR_SSL_WANT_READ : r;
 }
 
 static int entropy(void *data, unsigned char *output, size_t len)
@@ -161,54 +259,30 @@ static void debug_print(void *ctx, int level, const char *file, int line, const 
 }
 #endif
 
-/* Reads a whole file, NUL-terminated (mbedTLS wants the NUL counted for PEM). */
-static unsigned char *read_file(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  unsigned char *data = NULL;
-  long size;
-  if (f == NULL) return NULL;
-  if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-    data = malloc((size_t)size + 1);
-    if (data != NULL && fread(data, 1, (size_t)size, f) == (size_t)size) {
-      data[size] = 0;
-      *len = (size_t)size + 1;
-    } else {
-      free(data);
-      data = NULL;
-    }
-  }
-  fclose(f);
-  return data;
-}
-
-static int load(const char *path, const char *what, int (*parse)(el_socket *, const unsigned char *, size_t), el_socket *s)
+static int load(const el_options *options, const char *name, const char *what,
+                int (*parse)(el_tls *, const unsigned char *, size_t), el_tls *s)
 {
   size_t len = 0;
-  unsigned char *data;
-  int ret;
-  if (path == NULL) return 1; /* option absent: fine */
-  data = read_file(path, &len);
+  int error, ret;
+  unsigned char *data = el_option_bytes(options, name, &len, &error);
   if (data == NULL) {
-    el_exception("HTTPS init failed! cannot read %s file %s", what, path);
-    return 0;
+    if (error) el_exception("HTTPS init failed! cannot read the %s file", name);
+    return !error; /* option absent: fine */
   }
-  ret = parse(s, data, len);
+  ret = parse(s, data, len + 1); /* PEM needs the NUL counted */
   free(data);
   if (ret != 0) {
-    char prefix[64];
-    snprintf(prefix, sizeof prefix, "HTTPS init failed! parse of '%s': ", what);
-    exception_for(prefix, ret);
+    exception_for(what, ret);
     return 0;
   }
   return 1;
 }
 
-static int parse_ca(el_socket *s, const unsigned char *d, size_t n) { return mbedtls_x509_crt_parse(&s->cacert, d, n); }
-static int parse_cert(el_socket *s, const unsigned char *d, size_t n) { return mbedtls_x509_crt_parse(&s->owncert, d, n); }
-static int parse_key(el_socket *s, const unsigned char *d, size_t n) { return mbedtls_pk_parse_key(&s->pkey, d, n, NULL, 0); }
+static int parse_ca(el_tls *s, const unsigned char *d, size_t n) { return mbedtls_x509_crt_parse(&s->cacert, d, n); }
+static int parse_cert(el_tls *s, const unsigned char *d, size_t n) { return mbedtls_x509_crt_parse(&s->owncert, d, n); }
+static int parse_key(el_tls *s, const unsigned char *d, size_t n) { return mbedtls_pk_parse_key(&s->pkey, d, n, NULL, 0); }
 
-static void tls_free(el_socket *s)
+static void tls_free(el_tls *s)
 {
   mbedtls_ssl_free(&s->ssl);
   mbedtls_ssl_config_free(&s->conf);
@@ -216,10 +290,11 @@ static void tls_free(el_socket *s)
   mbedtls_x509_crt_free(&s->owncert);
   mbedtls_x509_crt_free(&s->cacert);
   mbedtls_pk_free(&s->pkey);
+  s->sckt = -1;
 }
 
 /* Espruino's ssl_newSocketData, call for call. */
-static int tls_new(el_socket *s, const el_options *options)
+static int tls_new(el_tls *s, const el_options *options)
 {
   static const char pers[] = "ssl_client1";
   int ret;
@@ -234,9 +309,9 @@ static int tls_new(el_socket *s, const el_options *options)
     exception_for("mbedtls_ctr_drbg_seed: ", ret);
     return 0;
   }
-  if (options != NULL &&
-      (!load(options->ca_file, "ca", parse_ca, s) || !load(options->cert_file, "cert", parse_cert, s) ||
-       !load(options->key_file, "key", parse_key, s))) {
+  if (!load(options, "ca", "HTTPS init failed! mbedtls_x509_crt_parse of 'ca': ", parse_ca, s) ||
+      !load(options, "cert", "HTTPS init failed! mbedtls_x509_crt_parse of 'cert': ", parse_cert, s) ||
+      !load(options, "key", "HTTPS init failed! mbedtls_pk_parse_key: ", parse_key, s)) {
     return 0;
   }
   if ((ret = mbedtls_ssl_config_defaults(&s->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
@@ -267,45 +342,35 @@ static int tls_new(el_socket *s, const el_options *options)
     exception_for("HTTPS init failed! mbedtls_ssl_set_hostname: ", ret);
     return 0;
   }
-  mbedtls_ssl_set_bio(&s->ssl, &s->fd, bio_send, bio_recv, NULL);
+  mbedtls_ssl_set_bio(&s->ssl, &s->sckt, bio_send, bio_recv, NULL);
   return 1;
 }
 
+/* --- network.c's socket functions -------------------------------------------- */
+
 int netCreateSocket(struct JsNetwork *net, int socketType, uint32_t host, unsigned short port, void *options)
 {
-  struct sockaddr_in sin;
-  int i, fd;
-  (void)net;
-  sockets_init();
-  for (i = 0; i < MAX_SOCKETS && sockets[i].fd >= 0; i++) {
-  }
-  if (i == MAX_SOCKETS) return -1;
-  fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  memset(&sin, 0, sizeof sin);
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons(port);
-  memcpy(&sin.sin_addr.s_addr, &host, 4);
-  if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
-    close(fd);
+  el_tls *s;
+  int sckt = net->createsocket(net, socketType, host, port, options);
+  if (sckt < 0 || (socketType & EL_ST_TLS) == 0) return sckt;
+  s = tls_of(-1);
+  if (s == NULL) {
+    el_exception("Not enough memory to allocate SSL socket");
     return -1;
   }
-  memset(&sockets[i], 0, sizeof sockets[i]);
-  sockets[i].fd = fd;
-  sockets[i].tls = (socketType & EL_ST_TLS) != 0;
-  if (sockets[i].tls && !tls_new(&sockets[i], (const el_options *)options)) {
-    tls_free(&sockets[i]);
-    close(fd);
-    sockets[i].fd = -1;
-    return -1;
+  memset(s, 0, sizeof *s);
+  s->sckt = sckt;
+  if (!tls_new(s, (const el_options *)options)) {
+    tls_free(s);
+    return -1; /* as network.c: the TCP socket stays open */
   }
-  return i;
+  return sckt;
 }
 
 /* Espruino's ssl_getSocketData: steps the handshake while connecting. */
-static el_socket *tls_ready(int sckt)
+static el_tls *tls_ready(int sckt)
 {
-  el_socket *s = socket_at(sckt);
+  el_tls *s = tls_of(sckt);
   int ret;
   if (s == NULL) return NULL;
   if (!s->connecting) return s;
@@ -334,10 +399,9 @@ static el_socket *tls_ready(int sckt)
 
 int netRecv(struct JsNetwork *net, int socketType, int sckt, void *buf, size_t len)
 {
-  el_socket *s;
+  el_tls *s;
   int ret;
-  (void)net;
-  (void)socketType;
+  if ((socketType & EL_ST_TLS) == 0) return net->recv(net, socketType, sckt, buf, len);
   s = tls_ready(sckt);
   if (s == NULL) return -1;
   if (s->connecting) return 0;
@@ -348,10 +412,9 @@ int netRecv(struct JsNetwork *net, int socketType, int sckt, void *buf, size_t l
 
 int netSend(struct JsNetwork *net, int socketType, int sckt, const void *buf, size_t len)
 {
-  el_socket *s;
+  el_tls *s;
   int ret;
-  (void)net;
-  (void)socketType;
+  if ((socketType & EL_ST_TLS) == 0) return net->send(net, socketType, sckt, buf, len);
   s = tls_ready(sckt);
   if (s == NULL) return -1;
   if (s->connecting) return 0;
@@ -362,29 +425,27 @@ int netSend(struct JsNetwork *net, int socketType, int sckt, const void *buf, si
 
 void netCloseSocket(struct JsNetwork *net, int socketType, int sckt)
 {
-  el_socket *s = socket_at(sckt);
-  (void)net;
-  (void)socketType;
-  if (s == NULL) return;
-  if (s->tls) tls_free(s);
-  close(s->fd);
-  s->fd = -1;
+  el_tls *s = (socketType & EL_ST_TLS) != 0 ? tls_of(sckt) : NULL;
+  if (s != NULL) tls_free(s);
+  net->closesocket(net, sckt);
 }
+
+/* --- for the report ---------------------------------------------------------------- */
 
 mbedtls_ssl_context *el_ssl(int sckt)
 {
-  el_socket *s = socket_at(sckt);
-  return s != NULL && s->tls ? &s->ssl : NULL;
+  el_tls *s = sckt >= 0 ? tls_of(sckt) : NULL;
+  return s != NULL ? &s->ssl : NULL;
 }
 
 int el_handshake_result(int sckt)
 {
-  el_socket *s = socket_at(sckt);
+  el_tls *s = sckt >= 0 ? tls_of(sckt) : NULL;
   return s != NULL ? s->handshake_result : 0;
 }
 
 int el_handshake_done(int sckt)
 {
-  el_socket *s = socket_at(sckt);
+  el_tls *s = sckt >= 0 ? tls_of(sckt) : NULL;
   return s != NULL && s->handshake_done;
 }

@@ -3,21 +3,27 @@
  * one JSON line on stdout.
  *
  *   harness --host H --port P [--ca FILE] [--cert FILE --key FILE]
- *           [--path /a/check] [--timeout-ms N]
+ *           [--path /a/check] [--timeout-ms N] [--io-piece N]
  *
- * Built twice by the tests: linked with ../tls and the -Wl,--wrap flags of the
- * board files (the policy), and without them (stock Espruino's behaviour).
- * The loop below mirrors what Espruino's socket layer does for a
+ * Built once per backend by the tests: with Espruino's own mbedTLS client
+ * (espruino_like.c) linked with the mbedTLS policy and its board's -Wl,--wrap
+ * flags, and without them (stock Espruino's behaviour); and with the wolfSSL
+ * backend and its board's wraps. harness_session.h says what the backend
+ * negotiated. The loop below mirrors what Espruino's socket layer does for a
  * require("tls").connect() socket (libs/network/socketserver.c): queued
  * request bytes go out with netSend once the handshake allows, netRecv feeds
  * `data` events, and a negative receive ends the socket with `end`/`close`,
  * preceded by an `error` event unless it was -1 (a clean close) - a clean
  * close with the request still unsent is reported as error -8.
+ * --io-piece N makes the network driver move at most N bytes per send or
+ * receive.
  *
- * Output fields: ok, tcp, handshake ("ok"|"failed"|"none"), handshake_error,
- * exception (what JavaScript would see, or null), verify_flags, cert_verified,
- * sni (host name given to mbedTLS, null for none), suite, version, events,
- * close_error, clean_close, bytes, data (latin1 text, capped), timed_out.
+ * Output fields: backend, ok, tcp, handshake ("ok"|"failed"|"none"),
+ * handshake_error, library_error, exception (what JavaScript would see, or
+ * null), verify_flags, cert_verified, sni (host name given to the library,
+ * null for none), suite, version, group, events, close_error, clean_close,
+ * bytes, data (latin1 text, capped), timed_out, heap_peak (bytes, null when
+ * not measured).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -26,10 +32,10 @@
 #include <time.h>
 
 #include "espruino_like.h"
+#include "harness_session.h"
 #include "tls_policy.h"
 
 #define MAX_DATA (256 * 1024)
-#define CHUNK 1024 /* Espruino's chunkSize on Linux is of this order */
 #define MAX_EVENTS 32
 
 /* In the firmware tls_policy_espruino.c raises an InternalError; here the
@@ -75,7 +81,8 @@ static long long now_ms(void)
 static void usage(void)
 {
   fprintf(stderr,
-          "usage: harness --host H --port P [--ca FILE] [--cert FILE --key FILE] [--path PATH] [--timeout-ms N]\n");
+          "usage: harness --host H --port P [--ca FILE] [--cert FILE --key FILE] [--path PATH] [--timeout-ms N]"
+          " [--io-piece N]\n");
   exit(2);
 }
 
@@ -85,12 +92,13 @@ int main(int argc, char **argv)
     { "host", required_argument, NULL, 'h' }, { "port", required_argument, NULL, 'p' },
     { "ca", required_argument, NULL, 'a' },   { "cert", required_argument, NULL, 'c' },
     { "key", required_argument, NULL, 'k' },  { "path", required_argument, NULL, 'P' },
-    { "timeout-ms", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 }
+    { "timeout-ms", required_argument, NULL, 't' }, { "io-piece", required_argument, NULL, 'i' },
+    { NULL, 0, NULL, 0 }
   };
   el_options options = { NULL, NULL, NULL };
   char host[128] = "";
   const char *path = "/";
-  long port = 0, timeout_ms = 10000;
+  long port = 0, timeout_ms = 10000, io_piece = 0;
   char request[512];
   size_t request_len, request_sent = 0;
   static char data[MAX_DATA];
@@ -102,7 +110,8 @@ int main(int argc, char **argv)
   int sckt, opt, connected = 0, close_error = 0, closed = 0, timed_out = 0;
   uint32_t ip = 0;
   long long deadline;
-  mbedtls_ssl_context *ssl;
+  struct JsNetwork *net;
+  harness_session session;
 
   while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
     switch (opt) {
@@ -113,10 +122,11 @@ int main(int argc, char **argv)
     case 'k': options.key_file = optarg; break;
     case 'P': path = optarg; break;
     case 't': timeout_ms = strtol(optarg, NULL, 10); break;
+    case 'i': io_piece = strtol(optarg, NULL, 10); break;
     default: usage();
     }
   }
-  if (host[0] == '\0' || port <= 0 || port > 65535 || timeout_ms <= 0) usage();
+  if (host[0] == '\0' || port <= 0 || port > 65535 || timeout_ms <= 0 || io_piece < 0) usage();
   request_len = (size_t)snprintf(request, sizeof request,
                                  "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: espruino-tls-check-harness\r\n"
                                  "Connection: close\r\n\r\n",
@@ -132,26 +142,29 @@ int main(int argc, char **argv)
     }                                                                                  \
   } while (0)
 
+  net = el_network((size_t)io_piece);
+  harness_session_start();
   /* clientRequestConnect: look the name up, then create the socket. */
-  networkGetHostByName(NULL, host, &ip);
+  networkGetHostByName(net, host, &ip);
   if (ip == 0) {
     el_exception("Unable to locate host");
     sckt = -1;
   } else {
-    sckt = netCreateSocket(NULL, EL_ST_NORMAL | EL_ST_TLS, ip, (unsigned short)port, &options);
+    sckt = netCreateSocket(net, EL_ST_NORMAL | EL_ST_TLS, ip, (unsigned short)port, &options);
     if (sckt < 0) el_exception("Unable to create socket");
   }
 
   deadline = now_ms() + timeout_ms;
   while (sckt >= 0 && !closed) {
-    char buf[CHUNK];
+    char buf[1024];
     int num, error = 0, close_now = 0;
     if (now_ms() > deadline) {
       timed_out = 1;
       break;
     }
     if (request_sent < request_len) {
-      num = netSend(NULL, EL_ST_TLS, sckt, request + request_sent, request_len - request_sent);
+      size_t chunk = request_len - request_sent < (size_t)net->chunkSize ? request_len - request_sent : (size_t)net->chunkSize;
+      num = netSend(net, EL_ST_TLS, sckt, request + request_sent, chunk);
       if (num < 0) {
         close_now = 1;
         error = num;
@@ -159,7 +172,7 @@ int main(int argc, char **argv)
         request_sent += (size_t)num;
       }
     }
-    num = netRecv(NULL, EL_ST_TLS, sckt, buf, sizeof buf);
+    num = netRecv(net, EL_ST_TLS, sckt, buf, (size_t)net->chunkSize);
     if (num < 0) {
       close_now = 1;
       error = num;
@@ -189,40 +202,38 @@ int main(int argc, char **argv)
     }
   }
 
-  ssl = sckt >= 0 ? el_ssl(sckt) : NULL;
+  harness_session_read(sckt, &session);
   {
-    int done = sckt >= 0 && el_handshake_done(sckt);
-    int hs = sckt >= 0 ? el_handshake_result(sckt) : 0;
-    uint32_t flags = ssl != NULL ? mbedtls_ssl_get_verify_result(ssl) : 0;
-    int required = ssl != NULL && ssl->conf != NULL && ssl->conf->authmode == MBEDTLS_SSL_VERIFY_REQUIRED;
+    int done = session.handshake_done;
     const char *exception = el_exception_message();
+    long heap_peak = harness_heap_peak();
     int i;
-    /* Merge repeated "data" events so the list stays readable. */
-    printf("{\"ok\":%s", done && !timed_out && closed && close_error == 0 && exception == NULL ? "true" : "false");
+    printf("{\"backend\":\"%s\"", harness_backend());
+    printf(",\"ok\":%s", done && !timed_out && closed && close_error == 0 && exception == NULL ? "true" : "false");
     printf(",\"tcp\":%s", sckt >= 0 ? "true" : "false");
-    printf(",\"handshake\":\"%s\"", done ? "ok" : (sckt >= 0 && hs != 0 && hs != MBEDTLS_ERR_SSL_WANT_READ &&
-                                                   hs != MBEDTLS_ERR_SSL_WANT_WRITE) || exception != NULL
-                                                  ? "failed"
-                                                  : "none");
-    if (sckt >= 0 && hs != 0 && hs != MBEDTLS_ERR_SSL_WANT_READ && hs != MBEDTLS_ERR_SSL_WANT_WRITE) {
-      printf(",\"handshake_error\":%d", hs);
+    printf(",\"handshake\":\"%s\"", done ? "ok" : session.handshake_error != 0 || exception != NULL ? "failed" : "none");
+    if (session.handshake_error != 0) {
+      printf(",\"handshake_error\":%d,\"library_error\":%d", session.handshake_error, session.library_error);
     } else {
-      printf(",\"handshake_error\":null");
+      printf(",\"handshake_error\":null,\"library_error\":null");
     }
     printf(",\"exception\":");
     json_cstring_or_null(exception);
-    if (ssl != NULL) {
-      printf(",\"verify_flags\":%u", (unsigned int)flags);
+    if (session.present) {
+      printf(",\"verify_flags\":%u", (unsigned int)session.verify_flags);
     } else {
       printf(",\"verify_flags\":null");
     }
-    printf(",\"cert_verified\":%s", done && required && flags == 0 ? "true" : "false");
+    printf(",\"cert_verified\":%s", done && session.verify_required && session.verify_flags == 0 ? "true" : "false");
     printf(",\"sni\":");
-    json_cstring_or_null(ssl != NULL ? ssl->hostname : NULL);
+    json_cstring_or_null(session.sni);
     printf(",\"suite\":");
-    json_cstring_or_null(done ? mbedtls_ssl_get_ciphersuite(ssl) : NULL);
+    json_cstring_or_null(session.suite);
     printf(",\"version\":");
-    json_cstring_or_null(done ? mbedtls_ssl_get_version(ssl) : NULL);
+    json_cstring_or_null(session.version);
+    printf(",\"group\":");
+    json_cstring_or_null(session.group);
+    /* Merge repeated "data" events so the list stays readable. */
     printf(",\"events\":[");
     for (i = 0; i < n_events; i++) {
       if (i > 0 && strcmp(events[i], "data") == 0 && strcmp(events[i - 1], "data") == 0) continue;
@@ -238,8 +249,13 @@ int main(int argc, char **argv)
     printf(",\"clean_close\":%s", closed && close_error == 0 ? "true" : "false");
     printf(",\"bytes\":%lld,\"data\":", bytes);
     json_string(data, data_len);
-    printf(",\"timed_out\":%s}\n", timed_out ? "true" : "false");
+    printf(",\"timed_out\":%s", timed_out ? "true" : "false");
+    if (heap_peak >= 0) {
+      printf(",\"heap_peak\":%ld}\n", heap_peak);
+    } else {
+      printf(",\"heap_peak\":null}\n");
+    }
   }
-  if (sckt >= 0) netCloseSocket(NULL, EL_ST_TLS, sckt);
+  if (sckt >= 0) netCloseSocket(net, EL_ST_TLS, sckt);
   return 0;
 }

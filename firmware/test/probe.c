@@ -1,13 +1,17 @@
 /*
- * probe.c - runs the pure certificate helpers of ../tls/tls_policy_cert.c on
- * input lines, one JSON answer line per input line, so the tests can feed
- * them many generated cases in one process.
+ * probe.c - runs the pure helpers of ../tls (tls_names.c, tls_reasons.c and
+ * the mbedTLS policy's tls_policy_cert.c) on input lines, one JSON answer
+ * line per input line, so the tests can feed them many generated cases in
+ * one process.
  *
  *   ipv4 TEXT                 -> {"ipv4":true,"ip":"a.b.c.d"} | {"ipv4":false}
- *   san-ip EXT_HEX IP_HEX     -> {"result":1|0|-1}   (tls_policy_extensions_have_ip)
+ *   san-ip EXT_HEX IP_HEX     -> {"result":1|0|-1}   (tls_extensions_have_ip)
  *   cert-san-ip PEM_FILE IP   -> {"result":1|0|-1}   (on the parsed certificate's v3_ext)
+ *   cert-ip DER_HEX IP_HEX    -> {"result":1|0|-1}   (tls_certificate_extensions, then
+ *                                                      tls_extensions_have_ip: the wolfSSL path)
+ *   cert-file-ip PEM_FILE IP  -> {"result":1|0|-1}   (the same on a real certificate's DER)
  *   validity PEM_FILE UNIX_S  -> {"flags":N}         (tls_policy_validity_flags at that time)
- *   describe FLAGS ERROR      -> {"message":"..."}   (tls_policy_describe_verify_failure)
+ *   describe FLAGS ERROR      -> {"message":"..."}   (tls_describe_verify_failure)
  * Malformed lines get {"error":"..."}.
  */
 #include <arpa/inet.h>
@@ -17,8 +21,10 @@
 #include <time.h>
 
 #include "mbedtls/x509_crt.h"
+#include "tls_names.h"
 #include "tls_policy.h"
 #include "tls_policy_cert.h"
+#include "tls_reasons.h"
 
 #define MAX_LINE 65536
 
@@ -86,6 +92,46 @@ static int load_cert(mbedtls_x509_crt *crt, const char *path)
   return 1;
 }
 
+/* What the wolfSSL backend's verify callback does with the leaf's DER. */
+static int certificate_has_ip(const unsigned char *der, size_t len, const unsigned char *ip, size_t ip_len)
+{
+  const unsigned char *ext;
+  size_t ext_len;
+  int found = tls_certificate_extensions(der, len, &ext, &ext_len);
+  return found == 1 ? tls_extensions_have_ip(ext, ext_len, ip, ip_len) : found;
+}
+
+/* An iPAddress reader: DER in, the address, 1 found / 0 not / -1 malformed. */
+typedef int (*ip_reader)(const unsigned char *der, size_t len, const unsigned char *ip, size_t ip_len);
+
+/* `read` on DER and an address given in hex. */
+static void answer_hex(ip_reader read, const char *der_hex, const char *ip_hex)
+{
+  size_t der_len = 0, ip_len = 0;
+  unsigned char *der = from_hex(der_hex, &der_len), *ip = from_hex(ip_hex, &ip_len);
+  if (der == NULL || ip == NULL) answer_error("bad hex");
+  else printf("{\"result\":%d}\n", read(der_len > 0 ? der : NULL, der_len, ip, ip_len));
+  free(der);
+  free(ip);
+}
+
+/* The reader on a real certificate: its v3_ext as mbedTLS keeps it (the
+ * mbedTLS policy's way), or its whole DER (the wolfSSL backend's). */
+static void answer_certificate(int whole, const char *path, const char *address)
+{
+  mbedtls_x509_crt crt;
+  unsigned char ip[16];
+  size_t ip_len = inet_pton(AF_INET, address, ip) == 1 ? 4 : inet_pton(AF_INET6, address, ip) == 1 ? 16 : 0;
+  if (ip_len == 0) {
+    answer_error("bad address");
+  } else if (load_cert(&crt, path)) {
+    int found = whole ? certificate_has_ip(crt.raw.p, crt.raw.len, ip, ip_len)
+                      : tls_extensions_have_ip(crt.v3_ext.p, crt.v3_ext.len, ip, ip_len);
+    printf("{\"result\":%d}\n", found);
+    mbedtls_x509_crt_free(&crt);
+  }
+}
+
 static void run(char *line)
 {
   char *cmd = strtok(line, " \n");
@@ -95,24 +141,16 @@ static void run(char *line)
     answer_error("empty line");
   } else if (strcmp(cmd, "ipv4") == 0) {
     unsigned char ip[4];
-    if (tls_policy_parse_ipv4(a != NULL ? a : "", ip)) printf("{\"ipv4\":true,\"ip\":\"%u.%u.%u.%u\"}\n", ip[0], ip[1], ip[2], ip[3]);
+    if (tls_parse_ipv4(a != NULL ? a : "", ip)) printf("{\"ipv4\":true,\"ip\":\"%u.%u.%u.%u\"}\n", ip[0], ip[1], ip[2], ip[3]);
     else printf("{\"ipv4\":false}\n");
   } else if (strcmp(cmd, "san-ip") == 0 && a != NULL && b != NULL) {
-    size_t ext_len = 0, ip_len = 0;
-    unsigned char *ext = from_hex(a, &ext_len), *ip = from_hex(b, &ip_len);
-    if (ext == NULL || ip == NULL) answer_error("bad hex");
-    else printf("{\"result\":%d}\n", tls_policy_extensions_have_ip(ext_len > 0 ? ext : NULL, ext_len, ip, ip_len));
-    free(ext);
-    free(ip);
+    answer_hex(tls_extensions_have_ip, a, b);
   } else if (strcmp(cmd, "cert-san-ip") == 0 && a != NULL && b != NULL) {
-    mbedtls_x509_crt crt;
-    unsigned char ip[16];
-    size_t ip_len = inet_pton(AF_INET, b, ip) == 1 ? 4 : inet_pton(AF_INET6, b, ip) == 1 ? 16 : 0;
-    if (ip_len == 0) answer_error("bad address");
-    else if (load_cert(&crt, a)) {
-      printf("{\"result\":%d}\n", tls_policy_extensions_have_ip(crt.v3_ext.p, crt.v3_ext.len, ip, ip_len));
-      mbedtls_x509_crt_free(&crt);
-    }
+    answer_certificate(0, a, b);
+  } else if (strcmp(cmd, "cert-ip") == 0 && a != NULL && b != NULL) {
+    answer_hex(certificate_has_ip, a, b);
+  } else if (strcmp(cmd, "cert-file-ip") == 0 && a != NULL && b != NULL) {
+    answer_certificate(1, a, b);
   } else if (strcmp(cmd, "validity") == 0 && a != NULL && b != NULL) {
     mbedtls_x509_crt crt;
     time_t at = (time_t)strtoll(b, NULL, 10);
@@ -124,7 +162,7 @@ static void run(char *line)
     }
   } else if (strcmp(cmd, "describe") == 0 && a != NULL && b != NULL) {
     char message[TLS_POLICY_MESSAGE_SIZE];
-    tls_policy_describe_verify_failure(message, sizeof message, (uint32_t)strtoul(a, NULL, 0), (int)strtol(b, NULL, 0));
+    tls_describe_verify_failure(message, sizeof message, (uint32_t)strtoul(a, NULL, 0), (int)strtol(b, NULL, 0));
     printf("{\"message\":");
     json_text(message);
     printf("}\n");

@@ -23,7 +23,10 @@
  * symbol would not link.
  */
 #include "tls_policy.h"
+#include "tls_names.h"
 #include "tls_policy_cert.h"
+#include "tls_reasons.h"
+#include "tls_target.h"
 
 #include <string.h>
 #include <time.h>
@@ -36,6 +39,15 @@
 #if !defined(MBEDTLS_SSL_CLI_C) || !defined(MBEDTLS_X509_CRT_PARSE_C)
 #error "the TLS policy needs an mbedTLS with MBEDTLS_SSL_CLI_C and MBEDTLS_X509_CRT_PARSE_C"
 #endif
+
+/* tls_reasons.c words mbedTLS's verify flags with its own table: same values. */
+typedef char tls_reasons_use_mbedtls_flags[(TLS_BADCERT_EXPIRED == MBEDTLS_X509_BADCERT_EXPIRED &&
+                                            TLS_BADCERT_CN_MISMATCH == MBEDTLS_X509_BADCERT_CN_MISMATCH &&
+                                            TLS_BADCERT_NOT_TRUSTED == MBEDTLS_X509_BADCERT_NOT_TRUSTED &&
+                                            TLS_BADCERT_FUTURE == MBEDTLS_X509_BADCERT_FUTURE &&
+                                            TLS_ERR_CERT_VERIFY_FAILED == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)
+                                               ? 1
+                                               : -1];
 
 #if !(defined(MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED) || defined(MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED)) || \
     !(defined(MBEDTLS_GCM_C) || defined(MBEDTLS_CHACHAPOLY_C))
@@ -50,14 +62,12 @@
  */
 struct JsNetwork;
 
-void __real_networkGetHostByName(struct JsNetwork *net, char *hostName, uint32_t *out_ip_addr);
 int __real_netCreateSocket(struct JsNetwork *net, int socketType, uint32_t host, unsigned short port, void *options);
 int __real_netRecv(struct JsNetwork *net, int socketType, int sckt, void *buf, size_t len);
 int __real_mbedtls_ssl_set_hostname(mbedtls_ssl_context *ssl, const char *hostname);
 int __real_mbedtls_ssl_handshake(mbedtls_ssl_context *ssl);
 void __real_mbedtls_ssl_config_free(mbedtls_ssl_config *conf);
 
-void __wrap_networkGetHostByName(struct JsNetwork *net, char *hostName, uint32_t *out_ip_addr);
 int __wrap_netCreateSocket(struct JsNetwork *net, int socketType, uint32_t host, unsigned short port, void *options);
 int __wrap_netRecv(struct JsNetwork *net, int socketType, int sckt, void *buf, size_t len);
 int __wrap_mbedtls_ssl_set_hostname(mbedtls_ssl_context *ssl, const char *hostname);
@@ -171,38 +181,12 @@ static policy_conn *conn_claim(mbedtls_ssl_context *ssl, mbedtls_ssl_config *con
 
 /* --- the socket being created ----------------------------------------------- */
 
-/* Espruino looks the host name up, then creates the socket, which sets up
- * mbedTLS, all in one synchronous call chain. The name is trusted only for the
- * socket whose address came from that lookup. */
-static struct {
-  int creating;                 /* inside netCreateSocket */
-  unsigned char socket_ip[4];   /* the address being connected to */
-  int have_lookup;
-  unsigned char lookup_ip[4];
-  char name[TLS_POLICY_MAX_HOSTNAME];
-} target;
-
-void __wrap_networkGetHostByName(struct JsNetwork *net, char *hostName, uint32_t *out_ip_addr)
-{
-  size_t n;
-  __real_networkGetHostByName(net, hostName, out_ip_addr);
-  target.have_lookup = 0;
-  if (hostName == NULL || out_ip_addr == NULL || *out_ip_addr == 0) return;
-  n = strlen(hostName);
-  if (n == 0 || n >= sizeof target.name) return;
-  memcpy(target.name, hostName, n + 1);
-  memcpy(target.lookup_ip, out_ip_addr, sizeof target.lookup_ip);
-  target.have_lookup = 1;
-}
-
 int __wrap_netCreateSocket(struct JsNetwork *net, int socketType, uint32_t host, unsigned short port, void *options)
 {
   int r;
-  target.creating = 1;
-  memcpy(target.socket_ip, &host, sizeof target.socket_ip); /* Espruino keeps addresses in network order */
+  tls_target_begin(host);
   r = __real_netCreateSocket(net, socketType, host, port, options);
-  target.creating = 0;
-  target.have_lookup = 0;
+  tls_target_end();
   return r;
 }
 
@@ -235,7 +219,7 @@ static int policy_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *
   }
 #endif
   if (depth == 0 && c->check_ip &&
-      tls_policy_extensions_have_ip(crt->v3_ext.p, crt->v3_ext.len, c->ip, sizeof c->ip) != 1) {
+      tls_extensions_have_ip(crt->v3_ext.p, crt->v3_ext.len, c->ip, sizeof c->ip) != 1) {
     /* mbedTLS reports every name mismatch with this flag; its text reads
      * "The certificate Common Name (CN) does not match with the expected CN". */
     *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
@@ -271,29 +255,27 @@ int __wrap_mbedtls_ssl_set_hostname(mbedtls_ssl_context *ssl, const char *hostna
 {
   mbedtls_ssl_config *conf;
   policy_conn *c;
-  const char *name = NULL;
-  unsigned char ip[4];
+  tls_target target;
 
-  if (!target.creating || ssl == NULL || ssl->conf == NULL || ssl->conf->endpoint != MBEDTLS_SSL_IS_CLIENT) {
+  if (!tls_target_creating() || ssl == NULL || ssl->conf == NULL || ssl->conf->endpoint != MBEDTLS_SSL_IS_CLIENT) {
     return __real_mbedtls_ssl_set_hostname(ssl, hostname); /* not a socket Espruino is opening */
   }
   conf = (mbedtls_ssl_config *)ssl->conf; /* the socket's own config; const only in the API */
   c = conn_claim(ssl, conf);
   if (c == NULL) return MBEDTLS_ERR_SSL_ALLOC_FAILED; /* fail rather than run without the policy */
 
-  if (target.have_lookup && memcmp(target.lookup_ip, target.socket_ip, sizeof ip) == 0) name = target.name;
-  if (name != NULL && !tls_policy_parse_ipv4(name, ip)) {
-    int ret = __real_mbedtls_ssl_set_hostname(ssl, name); /* sent as SNI and matched by mbedTLS */
+  tls_target_get(&target);
+  if (target.name != NULL) {
+    int ret = __real_mbedtls_ssl_set_hostname(ssl, target.name); /* sent as SNI and matched by mbedTLS */
     if (ret != 0) {
       memset(c, 0, sizeof *c);
       return ret;
     }
   } else {
-    /* An IP literal (or no host: Espruino then connects to 127.0.0.1): no SNI
-     * (RFC 6066), and the address must be among the certificate's iPAddress
-     * names, which policy_verify checks. */
+    /* No SNI; the address must be among the certificate's iPAddress names,
+     * which policy_verify checks. */
     c->check_ip = 1;
-    memcpy(c->ip, name != NULL ? ip : target.socket_ip, sizeof c->ip);
+    memcpy(c->ip, target.ip, sizeof c->ip);
   }
   apply_policy(c, conf);
   return 0;
@@ -313,7 +295,7 @@ int __wrap_mbedtls_ssl_handshake(mbedtls_ssl_context *ssl)
     /* Espruino would only say "mbedtls_ssl_handshake returned -0x2700". Raise
      * first, with mbedTLS's reasons: the first exception is the one JS sees. */
     char message[TLS_POLICY_MESSAGE_SIZE];
-    tls_policy_describe_verify_failure(message, sizeof message, mbedtls_ssl_get_verify_result(ssl), ret);
+    tls_describe_verify_failure(message, sizeof message, mbedtls_ssl_get_verify_result(ssl), ret);
     tls_policy_raise(message);
   }
   return ret;

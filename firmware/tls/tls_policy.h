@@ -1,16 +1,24 @@
 /*
- * tls_policy.h - the project's TLS client policy for Espruino.
+ * tls_policy.h - the project's TLS client policy for Espruino: what both
+ * backends share, and the mbedTLS backend's list of wrapped symbols.
  *
  * Espruino's TLS client (libs/network/network.c upstream) never verifies the
  * server, sends a fixed bogus SNI name and reports a peer's close_notify as an
- * error. This policy changes that without touching Espruino's source: the
- * board file links Espruino with -Wl,--wrap=SYMBOL for each symbol in
- * TLS_POLICY_WRAPPED_SYMBOLS, so Espruino's calls land in the __wrap_ functions
- * of tls_policy.c, which call the originals through __real_.
+ * error. The policy changes that without touching Espruino's source: a board
+ * file links Espruino with -Wl,--wrap=SYMBOL for each symbol its backend
+ * lists, so Espruino's calls land in the backend's __wrap_ functions.
+ *
+ * Two backends, one per board:
+ *   - mbedTLS (tls_policy.c, this folder): wraps a few of Espruino's calls
+ *     into mbedTLS and adjusts them (TLS_POLICY_WRAPPED_SYMBOLS);
+ *   - wolfSSL (../wolfssl): takes over Espruino's TLS sockets and runs them
+ *     on wolfSSL (TLS_WOLFSSL_WRAPPED_SYMBOLS in ../wolfssl/tls_wolfssl.h).
+ * Both use tls_target.c (the host name), tls_names.c (IP literals and
+ * iPAddress names) and tls_reasons.c (the verification message).
  *
  * The same files build in two places:
  *   - inside Espruino (board files in ../boards), with tls_policy_espruino.c
- *     turning a verification failure into a JavaScript InternalError;
+ *     turning a failure into a JavaScript InternalError;
  *   - in the standalone harness (../test), which provides its own
  *     tls_policy_raise() and Espruino-like socket functions.
  */
@@ -20,8 +28,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The symbols the board files must wrap, space separated (keep in sync with
- * the __wrap_ functions in tls_policy.c and the lists in ../boards). */
+/* The symbols the mbedTLS boards must wrap, space separated (keep in sync
+ * with the __wrap_ functions in tls_policy.c and tls_target.c and the lists
+ * in ../boards). */
 #define TLS_POLICY_WRAPPED_SYMBOLS \
   "networkGetHostByName netCreateSocket netRecv " \
   "mbedtls_ssl_set_hostname mbedtls_ssl_handshake mbedtls_ssl_config_free"
@@ -48,13 +57,14 @@
 #define TLS_POLICY_MESSAGE_SIZE 512
 
 /*
- * Report a failed certificate verification to the application. Provided by the
- * embedding, never by tls_policy.c: in Espruino it raises an InternalError
- * (tls_policy_espruino.c), in the harness it records the text. The message
- * looks like
+ * Report a failure to the application. Provided by the embedding, never by a
+ * backend: in Espruino it raises an InternalError (tls_policy_espruino.c), in
+ * the harness it records the text. A failed verification reads
  *   "mbedtls_x509_crt_verify: The certificate validity has expired
  *    (mbedtls_ssl_handshake returned -0x2700)"
- * and is the first exception of that socket, so it is what JavaScript sees.
+ * (tls_reasons.h); the wolfSSL backend also reports its other handshake and
+ * set-up failures here, in the words Espruino uses for them. Espruino keeps
+ * the first exception, so this is what JavaScript sees.
  */
 void tls_policy_raise(const char *message);
 

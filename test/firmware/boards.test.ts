@@ -1,16 +1,18 @@
 // Static checks of firmware/boards: the board modules load the way Espruino's
-// build loads them (python3, upstream board importable by name), enable the
-// TLS libraries, add the policy's C and wrap exactly the symbols tls_policy.c
-// wraps; the ESP32 board's makefile lines really hand the wraps to the IDF
-// CMake build; the twin's mbedTLS config enables what the policy needs.
+// build loads them (python3, upstream board importable by name, the shared
+// tls_check_board.py beside them), enable the TLS libraries, add their
+// backend's C and wrap exactly the symbols that backend wraps; the ESP32
+// boards' makefile lines really hand the wraps to the IDF CMake build (and
+// wolfSSL's component to ESP-IDF); the twins' library settings hold what the
+// policy needs.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FIRMWARE, requireCommands, TLS_DIR, wrappedSymbols } from "./support/toolchain.ts";
+import { type Backend, FIRMWARE, requireCommands, SOURCES, TLS_DIR, WOLFSSL_DIR, wrappedSymbols } from "./support/toolchain.ts";
 
 const run = promisify(execFile);
 const BOARDS = join(FIRMWARE, "boards");
@@ -26,6 +28,8 @@ interface LoadedBoard {
   chip: { family: string };
   pins: unknown;
   upstreamInfo: BoardInfo;
+  backends: Record<Backend, { sources: string[]; wraps: string[] }>;
+  shared: string[];
 }
 
 // Stand-ins for upstream's boards/ESP32_IDF4.py and boards/LINUX.py with the
@@ -45,8 +49,10 @@ for name, (libraries, makefile, family) in stubs.items():
   sys.modules[name] = module
 sys.path.insert(0, sys.argv[1])
 board = importlib.import_module(sys.argv[2])
+shared = importlib.import_module("tls_check_board")
 upstream = sys.modules["ESP32_IDF4" if sys.argv[2].startswith("ESP32") else "LINUX"]
-print(json.dumps({"info": board.info, "chip": board.chip, "pins": board.get_pins(), "upstreamInfo": upstream.info}))
+print(json.dumps({"info": board.info, "chip": board.chip, "pins": board.get_pins(), "upstreamInfo": upstream.info,
+                  "backends": shared.BACKENDS, "shared": shared.SHARED_SOURCES}))
 `;
 
 async function loadBoard(name: string): Promise<LoadedBoard> {
@@ -77,114 +83,216 @@ const IDF_DYNAMIC_BUFFER_WRAPS = [
 ];
 
 const TLS_LIBRARIES = ["CRYPTO", "SHA256", "SHA512", "TLS"];
-const POLICY_FILES = ["tls_policy.c", "tls_policy_cert.c", "tls_policy_espruino.c"];
 
-function sourcesLine(info: BoardInfo): string[] {
-  const line = info.build.makefile.find((l) => l.startsWith("SOURCES+=") && l.includes("tls_policy"));
+/** The C each backend's boards compile, relative to firmware/ (Espruino-only files included). */
+const BOARD_SOURCES: Record<Backend, string[]> = {
+  mbedtls: [...SOURCES.shared.map((s) => `tls/${s}`), "tls/tls_policy_espruino.c", ...SOURCES.mbedtls.map((s) => `tls/${s}`)],
+  wolfssl: [
+    ...SOURCES.shared.map((s) => `tls/${s}`),
+    "tls/tls_policy_espruino.c",
+    ...SOURCES.wolfssl.map((s) => `wolfssl/${s}`),
+    "wolfssl/tls_wolfssl_espruino.c",
+  ],
+};
+
+/** Where each backend's __wrap_ functions are defined. */
+const WRAPPERS: Record<Backend, string[]> = {
+  mbedtls: [join(TLS_DIR, "tls_policy.c"), join(TLS_DIR, "tls_target.c")],
+  wolfssl: [join(WOLFSSL_DIR, "tls_wolfssl.c"), join(TLS_DIR, "tls_target.c")],
+};
+
+function policySources(info: BoardInfo): string[] {
+  const line = info.build.makefile.find((l) => l.startsWith("SOURCES+=$(TLS_POLICY_DIR)/tls/"));
   assert.ok(line, "no SOURCES line for the policy");
   return line.slice("SOURCES+=".length).split(/\s+/);
 }
 
+/**
+ * Runs a board's makefile lines the way make/targets/ESP32_IDF4.make surrounds
+ * them, twice, in a stand-in checkout (with the firmware's user_settings.h
+ * where the board expects this repository); returns the folder.
+ */
+async function runIdfMake(board: LoadedBoard, variables: string[] = []): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "firmware-board-"));
+  await mkdir(join(dir, "libs/espruino-tls-check/wolfssl"), { recursive: true });
+  await writeFile(join(dir, "libs/espruino-tls-check/wolfssl/user_settings.h"), await readFile(join(WOLFSSL_DIR, "user_settings.h")));
+  const makefile = [
+    "BINDIR=bin",
+    "ROOT=$(CURDIR)",
+    "PROJ_NAME=$(BINDIR)/espruino_esp32_tls",
+    ...board.info.build.makefile.map(asMakeLine),
+    "CMAKEFILE=$(BINDIR)/main/CMakeLists.txt",
+    "$(CMAKEFILE):",
+    "\t@mkdir -p $(BINDIR)/main",
+    '\t@echo "idf_component_register(SRCS $(SOURCES))" > $(CMAKEFILE)',
+    "$(PROJ_NAME).bin: $(CMAKEFILE)",
+    "\t@cp $(CMAKEFILE) linked-with.txt",
+    "\t@env > build-env.txt",
+    "",
+  ].join("\n");
+  await writeFile(join(dir, "Makefile"), makefile);
+  await run("make", ["-s", "bin/espruino_esp32_tls.bin", ...variables], { cwd: dir, timeout: 20_000 });
+  await run("make", ["-s", "bin/espruino_esp32_tls.bin", ...variables], { cwd: dir, timeout: 20_000 });
+  return dir;
+}
+
+async function checkIdfLink(board: LoadedBoard, symbols: string[], variables: string[] = []): Promise<string> {
+  const dir = await runIdfMake(board, variables);
+  const cmake = await readFile(join(dir, "linked-with.txt"), "utf8");
+  const linkLines = cmake.split("\n").filter((l) => l.startsWith("target_link_libraries("));
+  assert.equal(linkLines.length, 1, cmake);
+  assert.match(linkLines[0], /^target_link_libraries\(\$\{COMPONENT_LIB\} INTERFACE /);
+  assert.deepEqual(wrapsIn(linkLines[0]).sort(), [...symbols].sort());
+  return dir;
+}
+
 describe("firmware boards", function () {
-  let symbols: string[];
+  const symbols = {} as Record<Backend, string[]>;
 
   before(async () => {
-    symbols = await wrappedSymbols();
+    symbols.mbedtls = await wrappedSymbols("mbedtls");
+    symbols.wolfssl = await wrappedSymbols("wolfssl");
   });
 
-  it("wraps in tls_policy.c exactly the symbols tls_policy.h lists", async () => {
-    const source = await readFile(join(TLS_DIR, "tls_policy.c"), "utf8");
-    const defined = [...source.matchAll(/^\w[^;\n]*\b__wrap_(\w+)\([^;]*$/gm)].map((m) => m[1]);
-    assert.deepEqual([...defined].sort(), [...symbols].sort());
-    assert.deepEqual(
-      symbols.filter((s) => IDF_DYNAMIC_BUFFER_WRAPS.includes(s)),
-      [],
-      "a symbol ESP-IDF's dynamic buffers already wrap",
-    );
-  });
-
-  describe("ESP32_IDF4_TLS", () => {
-    let board: LoadedBoard;
-    before(async function () {
-      await requireCommands(this, ["python3", "make"]);
-      board = await loadBoard("ESP32_IDF4_TLS");
-    });
-
-    it("is upstream's ESP32_IDF4 (ESP-IDF 4) with CRYPTO, SHA256, SHA512 and TLS added", () => {
-      assert.equal(board.chip.family, "ESP32_IDF4");
-      assert.deepEqual(board.pins, ["upstream pins"]);
-      for (const library of [...board.upstreamInfo.build.libraries, ...TLS_LIBRARIES]) {
-        assert.ok(board.info.build.libraries.includes(library), library);
+  for (const backend of ["mbedtls", "wolfssl"] as const) {
+    it(`defines a __wrap_ for exactly the symbols the ${backend} backend lists, none that ESP-IDF wraps itself`, async () => {
+      const defined: string[] = [];
+      for (const file of WRAPPERS[backend]) {
+        const source = await readFile(file, "utf8");
+        defined.push(...[...source.matchAll(/^\w[^;\n]*\b__wrap_(\w+)\([^;]*$/gm)].map((m) => m[1]));
       }
-      assert.deepEqual(board.upstreamInfo.build.libraries, ["ESP32", "NET", "GRAPHICS", "NEOPIXEL", "BLUETOOTH"], "upstream's module was changed");
-      assert.deepEqual(board.info.build.makefile.slice(0, 1), board.upstreamInfo.build.makefile);
+      assert.deepEqual([...defined].sort(), [...symbols[backend]].sort());
+      assert.deepEqual(symbols[backend].filter((s) => IDF_DYNAMIC_BUFFER_WRAPS.includes(s)), []);
     });
+  }
 
-    it("compiles the policy's C", () => {
-      const sources = sourcesLine(board.info);
-      assert.deepEqual(sources, POLICY_FILES.map((f) => `$(TLS_POLICY_DIR)/tls/${f}`));
-      for (const file of POLICY_FILES) assert.ok(existsSync(join(TLS_DIR, file)), file);
-      assert.ok(board.info.build.makefile.includes("INCLUDE+=-I$(ROOT)/$(TLS_POLICY_DIR)/tls"));
-    });
-
-    it("hands exactly the policy's --wrap flags to the ESP-IDF CMake link, once", async () => {
-      const dir = await mkdtemp(join(tmpdir(), "firmware-board-"));
-      try {
-        // What make/targets/ESP32_IDF4.make does around the board's lines: write
-        // the main component's CMakeLists.txt, then build $(PROJ_NAME).bin.
-        const makefile = [
-          "BINDIR=bin",
-          "ROOT=$(CURDIR)",
-          "PROJ_NAME=$(BINDIR)/espruino_esp32_tls",
-          ...board.info.build.makefile.map(asMakeLine),
-          "CMAKEFILE=$(BINDIR)/main/CMakeLists.txt",
-          "$(CMAKEFILE):",
-          "\t@mkdir -p $(BINDIR)/main",
-          '\t@echo "idf_component_register(SRCS $(SOURCES))" > $(CMAKEFILE)',
-          "$(PROJ_NAME).bin: $(CMAKEFILE)",
-          "\t@cp $(CMAKEFILE) linked-with.txt",
-          "",
-        ].join("\n");
-        await writeFile(join(dir, "Makefile"), makefile);
-        await run("make", ["-s", "bin/espruino_esp32_tls.bin"], { cwd: dir, timeout: 20_000 });
-        await run("make", ["-s", "bin/espruino_esp32_tls.bin"], { cwd: dir, timeout: 20_000 });
-        const cmake = await readFile(join(dir, "linked-with.txt"), "utf8");
-        const linkLines = cmake.split("\n").filter((l) => l.startsWith("target_link_libraries("));
-        assert.equal(linkLines.length, 1, cmake);
-        assert.match(linkLines[0], /^target_link_libraries\(\$\{COMPONENT_LIB\} INTERFACE /);
-        assert.deepEqual(wrapsIn(linkLines[0]).sort(), [...symbols].sort());
-        assert.ok(cmake.includes("libs/espruino-tls-check/tls/tls_policy_espruino.c"));
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    });
-  });
-
-  describe("LINUX_TLS_TWIN", () => {
+  describe("tls_check_board.py", () => {
     let board: LoadedBoard;
     before(async function () {
       await requireCommands(this, ["python3"]);
       board = await loadBoard("LINUX_TLS_TWIN");
     });
 
-    it("is upstream's LINUX with the TLS libraries", () => {
-      assert.equal(board.chip.family, "LINUX");
-      for (const library of TLS_LIBRARIES) assert.ok(board.info.build.libraries.includes(library), library);
-      assert.ok(board.info.build.makefile.includes("LINUX=1"));
+    it("lists each backend's wrapped symbols as its header does, and C that exists", () => {
+      for (const backend of ["mbedtls", "wolfssl"] as const) {
+        assert.deepEqual(board.backends[backend].wraps, symbols[backend], backend);
+        assert.deepEqual([...board.shared, ...board.backends[backend].sources].sort(), [...BOARD_SOURCES[backend]].sort(), backend);
+      }
+      for (const file of [...BOARD_SOURCES.mbedtls, ...BOARD_SOURCES.wolfssl]) assert.ok(existsSync(join(FIRMWARE, file)), file);
+    });
+  });
+
+  const boards: { name: string; backend: Backend; family: string }[] = [
+    { name: "ESP32_IDF4_TLS", backend: "mbedtls", family: "ESP32_IDF4" },
+    { name: "ESP32_IDF4_WOLFSSL", backend: "wolfssl", family: "ESP32_IDF4" },
+    { name: "LINUX_TLS_TWIN", backend: "mbedtls", family: "LINUX" },
+    { name: "LINUX_WOLFSSL_TWIN", backend: "wolfssl", family: "LINUX" },
+  ];
+  for (const { name, backend, family } of boards) {
+    describe(name, () => {
+      let board: LoadedBoard;
+      before(async function () {
+        await requireCommands(this, family === "ESP32_IDF4" ? ["python3", "make"] : ["python3"]);
+        board = await loadBoard(name);
+      });
+
+      it(`is upstream's ${family} with CRYPTO, SHA256, SHA512 and TLS, upstream's module untouched`, () => {
+        assert.equal(board.chip.family, family);
+        assert.deepEqual(board.pins, ["upstream pins"]);
+        for (const library of [...board.upstreamInfo.build.libraries, ...TLS_LIBRARIES]) {
+          assert.ok(board.info.build.libraries.includes(library), library);
+        }
+        assert.ok(!board.upstreamInfo.build.makefile.some((l) => l.includes("TLS_POLICY_DIR")), "upstream's module was changed");
+        assert.deepEqual(board.info.build.makefile.slice(0, board.upstreamInfo.build.makefile.length), board.upstreamInfo.build.makefile);
+      });
+
+      it(`compiles the ${backend} backend's C`, () => {
+        assert.deepEqual(policySources(board.info), BOARD_SOURCES[backend].map((f) => `$(TLS_POLICY_DIR)/${f}`));
+        assert.ok(board.info.build.makefile.some((l) => l.startsWith("INCLUDE+=") && l.includes("-I$(ROOT)/$(TLS_POLICY_DIR)/tls")));
+        if (backend === "wolfssl") {
+          assert.ok(board.info.build.makefile.some((l) => l.startsWith("INCLUDE+=") && l.includes("-I$(ROOT)/$(TLS_POLICY_DIR)/wolfssl")));
+          assert.ok(board.info.build.makefile.some((l) => l.startsWith("DEFINES+=") && l.includes("-DWOLFSSL_USER_SETTINGS")));
+        }
+      });
+
+      if (family === "LINUX") {
+        it("links with the backend's --wrap flags", () => {
+          const ldflags = board.info.build.makefile.filter((l) => l.startsWith("LDFLAGS+="));
+          assert.equal(ldflags.length, 1);
+          assert.deepEqual(wrapsIn(ldflags[0]).sort(), [...symbols[backend]].sort());
+        });
+
+        it("gives the TLS library the twin allocator, so process.memory() counts its memory", () => {
+          assert.ok(board.info.build.makefile.includes("SOURCES+=$(TLS_POLICY_DIR)/boards/tls_twin_alloc.c"));
+          assert.ok(board.info.build.makefile.some((l) => l.startsWith("INCLUDE+=") && l.includes("-I$(ROOT)/$(TLS_POLICY_DIR)/boards")));
+          assert.ok(existsSync(join(BOARDS, "tls_twin_alloc.c")));
+        });
+      } else {
+        it("hands exactly the backend's --wrap flags to the ESP-IDF CMake link, once", async () => {
+          const root = backend === "wolfssl" ? await fakeWolfsslRoot() : null;
+          const dir = await checkIdfLink(board, symbols[backend], root ? [`WOLFSSL_ROOT=${root}`] : []);
+          try {
+            const cmake = await readFile(join(dir, "linked-with.txt"), "utf8");
+            assert.ok(cmake.includes("libs/espruino-tls-check/tls/tls_policy_espruino.c"));
+          } finally {
+            await rm(dir, { recursive: true, force: true });
+            if (root) await rm(root, { recursive: true, force: true });
+          }
+        });
+      }
+    });
+  }
+
+  /** A wolfSSL tree as far as the ESP32 board reads it: the component description wolfSSL ships. */
+  async function fakeWolfsslRoot(): Promise<string> {
+    const root = await mkdtemp(join(tmpdir(), "fake-wolfssl-"));
+    const component = join(root, "IDE/Espressif/ESP-IDF/examples/template/components/wolfssl");
+    await mkdir(component, { recursive: true });
+    await writeFile(join(component, "CMakeLists.txt"), "# wolfSSL's component\n");
+    await writeFile(join(component, "Kconfig"), "# wolfSSL's options\n");
+    return root;
+  }
+
+  describe("ESP32_IDF4_WOLFSSL's wolfSSL component", () => {
+    let board: LoadedBoard;
+    before(async function () {
+      await requireCommands(this, ["python3", "make"]);
+      board = await loadBoard("ESP32_IDF4_WOLFSSL");
     });
 
-    it("compiles the policy's C and the extra mbedTLS sources, and links with the --wrap flags", () => {
-      assert.deepEqual(sourcesLine(board.info), POLICY_FILES.map((f) => `$(TLS_POLICY_DIR)/tls/${f}`));
-      const mbedtls = board.info.build.makefile.find((l) => l.startsWith("SOURCES+=libs/crypto/mbedtls/library/"));
-      assert.ok(mbedtls);
-      for (const file of ["ecdh.c", "ecdsa.c", "asn1write.c"]) assert.ok(mbedtls.includes(`libs/crypto/mbedtls/library/${file}`), file);
-      const ldflags = board.info.build.makefile.filter((l) => l.startsWith("LDFLAGS+="));
-      assert.equal(ldflags.length, 1);
-      assert.deepEqual(wrapsIn(ldflags[0]).sort(), [...symbols].sort());
+    it("puts wolfSSL's component description and the firmware's user_settings.h under components/wolfssl, WOLFSSL_ROOT exported to idf.py", async () => {
+      const root = await fakeWolfsslRoot();
+      const dir = await runIdfMake(board, [`WOLFSSL_ROOT=${root}`]);
+      try {
+        const component = join(dir, "bin/components/wolfssl");
+        assert.equal(await readFile(join(component, "CMakeLists.txt"), "utf8"), "# wolfSSL's component\n");
+        assert.equal(await readFile(join(component, "Kconfig"), "utf8"), "# wolfSSL's options\n");
+        assert.deepEqual(await readFile(join(component, "include/user_settings.h")), await readFile(join(WOLFSSL_DIR, "user_settings.h")));
+        assert.match(await readFile(join(dir, "build-env.txt"), "utf8"), new RegExp(`^WOLFSSL_ROOT=${root}$`, "m"));
+        // Without WOLFSSL_ROOT the build stops with a clear message.
+        await assert.rejects(
+          run("make", ["-s", "-B", "bin/espruino_esp32_tls.bin", "WOLFSSL_ROOT="], { cwd: dir, timeout: 20_000 }),
+          (error: Error & { stdout?: string }) => /set WOLFSSL_ROOT/.test(error.stdout ?? ""),
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+        await rm(root, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("the twins' TLS libraries", () => {
+    let mbedtlsTwin: LoadedBoard;
+    let wolfsslTwin: LoadedBoard;
+    before(async function () {
+      await requireCommands(this, ["python3"]);
+      mbedtlsTwin = await loadBoard("LINUX_TLS_TWIN");
+      wolfsslTwin = await loadBoard("LINUX_WOLFSSL_TWIN");
     });
 
-    it("builds Espruino's mbedTLS with the twin configuration", async () => {
-      const defines = board.info.build.makefile.filter((l) => l.includes("MBEDTLS_CONFIG_FILE"));
+    it("LINUX_TLS_TWIN builds Espruino's mbedTLS with the twin configuration and the sources it needs", async () => {
+      const makefile = mbedtlsTwin.info.build.makefile;
+      const defines = makefile.filter((l) => l.includes("MBEDTLS_CONFIG_FILE"));
       assert.equal(defines.length, 1);
       // The compiler must get a C string, whether get_makefile_decls.py prints
       // the line as is (2v29) or re-quotes it (later upstream); make hands the
@@ -193,11 +301,22 @@ describe("firmware boards", function () {
         const { stdout } = await run("sh", ["-c", "printf '%s\\n' " + line.slice("DEFINES+=".length)]);
         assert.equal(stdout, '-DMBEDTLS_CONFIG_FILE="tls_twin_mbedtls_config.h"\n', line);
       }
-      assert.ok(board.info.build.makefile.some((l) => l.startsWith("INCLUDE+=") && l.includes("-I$(ROOT)/$(TLS_POLICY_DIR)/boards")));
       assert.ok(existsSync(join(BOARDS, "tls_twin_mbedtls_config.h")));
-      // The configuration's allocator (mbedtls_calloc/mbedtls_free) is compiled in.
-      assert.ok(board.info.build.makefile.includes("SOURCES+=$(TLS_POLICY_DIR)/boards/tls_twin_alloc.c"));
-      assert.ok(existsSync(join(BOARDS, "tls_twin_alloc.c")));
+      const mbedtls = makefile.find((l) => l.startsWith("SOURCES+=libs/crypto/mbedtls/library/"));
+      assert.ok(mbedtls);
+      for (const file of ["ecdh.c", "ecdsa.c", "asn1write.c"]) assert.ok(mbedtls.includes(`libs/crypto/mbedtls/library/${file}`), file);
+    });
+
+    it("LINUX_WOLFSSL_TWIN compiles wolfSSL from $(WOLFSSL_DIR) with user_settings.h and the twin allocator", () => {
+      const makefile = wolfsslTwin.info.build.makefile;
+      assert.ok(makefile.includes("WOLFSSL_DIR?=libs/wolfssl"));
+      assert.ok(makefile.some((l) => l.startsWith("INCLUDE+=") && l.includes("-I$(ROOT)/$(WOLFSSL_DIR)")));
+      assert.ok(makefile.includes("DEFINES+=-DWOLFSSL_USER_SETTINGS -DTLS_TWIN_ALLOC"));
+      const sources = makefile.find((l) => l.startsWith("SOURCES+=$(WOLFSSL_DIR)/"));
+      assert.ok(sources);
+      for (const file of ["src/tls13.c", "src/ssl.c", "wolfcrypt/src/wc_mlkem.c", "wolfcrypt/src/curve25519.c", "wolfcrypt/src/sp_int.c"]) {
+        assert.ok(sources.includes(`$(WOLFSSL_DIR)/${file}`), file);
+      }
     });
   });
 

@@ -1,5 +1,8 @@
 // Certificates for the firmware tests, made with scripts/lib/pki.ts into a
-// temporary folder (the harness reads PEM files, as Espruino reads its `ca`).
+// temporary folder, relative to the clock. Each is written twice: as PEM,
+// which the mbedTLS harness reads as it is, and as DER (the PEM's base64
+// body decoded), which is what the app hands Espruino's tls.connect and what
+// the wolfSSL backend takes.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +14,8 @@ const DAY_MS = 86_400_000;
 export interface PemFiles {
   cert: string;
   key: string;
+  certDer: string;
+  keyDer: string;
   certPem: string;
   keyPem: string;
 }
@@ -32,16 +37,30 @@ export interface Fixtures {
   otherName: PemFiles;
   /** ECDSA P-256 key, signed by ecCa. */
   ecServer: PemFiles;
+  /** RSA key, for mutual TLS. */
   client: PemFiles;
+  /** ECDSA P-256 key, for mutual TLS. */
+  ecClient: PemFiles;
   cleanup(): Promise<void>;
 }
 
+/** The DER inside a one-object PEM, as the app decodes it for the device. */
+export function pemBody(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+}
+
 async function save(dir: string, name: string, issued: Issued): Promise<PemFiles> {
-  const cert = join(dir, `${name}.pem`);
-  const key = join(dir, `${name}-key.pem`);
-  await writeFile(cert, issued.certPem);
-  await writeFile(key, issued.keyPem, { mode: 0o600 });
-  return { cert, key, certPem: issued.certPem, keyPem: issued.keyPem };
+  const files = {
+    cert: join(dir, `${name}.pem`),
+    key: join(dir, `${name}-key.pem`),
+    certDer: join(dir, `${name}.der`),
+    keyDer: join(dir, `${name}-key.der`),
+  };
+  await writeFile(files.cert, issued.certPem);
+  await writeFile(files.key, issued.keyPem, { mode: 0o600 });
+  await writeFile(files.certDer, pemBody(issued.certPem));
+  await writeFile(files.keyDer, pemBody(issued.keyPem), { mode: 0o600 });
+  return { ...files, certPem: issued.certPem, keyPem: issued.keyPem };
 }
 
 export async function makeFixtures(): Promise<Fixtures> {
@@ -77,6 +96,7 @@ export async function makeFixtures(): Promise<Fixtures> {
       await issueLeaf(ecCa, "server", { commonName: "localhost", names: ["localhost"], key: "ec-p256" }),
     ),
     client: await save(dir, "client", await issueLeaf(ca, "client", { commonName: "firmware test device" })),
+    ecClient: await save(dir, "ec-client", await issueLeaf(ca, "client", { commonName: "firmware test EC device", key: "ec-p256" })),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }

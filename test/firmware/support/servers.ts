@@ -1,7 +1,9 @@
-// A small HTTPS-ish server on 127.0.0.1 for the harness: it answers one GET
-// with a short body and then ends the TLS session (close_notify, then FIN),
-// recording what each client sent as SNI. Any TLS settings can be forced
-// (old versions, RSA key exchange) to see what the client accepts.
+// A small HTTPS-ish server on 127.0.0.1 for the harness and the twin: it
+// answers one GET with a short body (or the body it is given) and then ends
+// the TLS session (close_notify, then FIN), recording what each client sent
+// as SNI. Any TLS settings can be forced (old versions, RSA key exchange, only
+// the hybrid group) to see what the client accepts. Also: the ClientHello a
+// client sends, captured off a plain TCP socket.
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import tls from "node:tls";
 import { type ClientHello, clientHelloRecordLength, parseClientHello } from "../../../scripts/checker/clienthello.ts";
@@ -17,7 +19,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTlsServer(options: tls.TlsOptions): Promise<TestServer> {
+/** `response`: the whole HTTP response to send; by default a 200 with BODY. */
+export async function startTlsServer(options: tls.TlsOptions, response?: string): Promise<TestServer> {
   const servernames: (string | null)[] = [];
   const clientErrors: string[] = [];
   const sockets = new Set<Socket>();
@@ -30,7 +33,9 @@ export async function startTlsServer(options: tls.TlsOptions): Promise<TestServe
       request += chunk;
       if (!request.includes("\r\n\r\n")) return;
       socket.end(
-        `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${BODY.length}\r\nConnection: close\r\n\r\n${BODY}`,
+        response ??
+          `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${BODY.length}\r\nConnection: close\r\n\r\n${BODY}`,
+        "latin1",
       );
     });
   });
@@ -70,14 +75,20 @@ function withoutStockSni(bytes: Buffer): Buffer {
   return copy;
 }
 
+/** What a client sent first: its ClientHello parsed, and the record bytes as sent. */
+export interface CapturedHello {
+  hello: ClientHello;
+  bytes: Buffer;
+}
+
 /**
  * The ClientHello a client sends, read off a plain TCP socket on 127.0.0.1
  * and parsed by the checker's parser. `client(port)` starts the client and
  * resolves when it gives up (the socket is closed once the hello is in).
  */
-export async function captureHello(client: (port: number) => Promise<unknown>): Promise<ClientHello> {
+export async function captureHelloBytes(client: (port: number) => Promise<unknown>): Promise<CapturedHello> {
   const sockets = new Set<Socket>();
-  let hello: ClientHello | undefined;
+  let captured: CapturedHello | undefined;
   let failure: Error | undefined;
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -88,7 +99,8 @@ export async function captureHello(client: (port: number) => Promise<unknown>): 
       try {
         const total = clientHelloRecordLength(bytes);
         if (total === null || bytes.length < total) return;
-        hello = parseClientHello(withoutStockSni(bytes.subarray(0, total)));
+        const record = bytes.subarray(0, total);
+        captured = { hello: parseClientHello(withoutStockSni(record)), bytes: Buffer.from(record) };
       } catch (error) {
         failure = error as Error;
       }
@@ -103,6 +115,49 @@ export async function captureHello(client: (port: number) => Promise<unknown>): 
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
   if (failure) throw failure;
-  if (!hello) throw new Error("the client sent no complete ClientHello");
-  return hello;
+  if (!captured) throw new Error("the client sent no complete ClientHello");
+  return captured;
 }
+
+export async function captureHello(client: (port: number) => Promise<unknown>): Promise<ClientHello> {
+  return (await captureHelloBytes(client)).hello;
+}
+
+/** TLS 1.3 key_share (extension 51): the group of each share, in the client's order. */
+export function keyShareGroups(record: Buffer): number[] {
+  // record header 5, handshake header 4, version 2, random 32
+  let at = 5 + 4 + 2 + 32;
+  at += 1 + record[at]; // session id
+  at += 2 + record.readUInt16BE(at); // cipher suites
+  at += 1 + record[at]; // compression methods
+  const end = at + 2 + record.readUInt16BE(at);
+  at += 2;
+  while (at + 4 <= end) {
+    const type = record.readUInt16BE(at);
+    const length = record.readUInt16BE(at + 2);
+    if (type === 51) {
+      const groups: number[] = [];
+      let share = at + 6; // past the client_shares length
+      while (share + 4 <= at + 4 + length) {
+        groups.push(record.readUInt16BE(share));
+        share += 4 + record.readUInt16BE(share + 2);
+      }
+      return groups;
+    }
+    at += 4 + length;
+  }
+  return [];
+}
+
+/** Whether this Node can run a server that accepts only X25519MLKEM768 (OpenSSL 3.5, Node 24). */
+export function hybridServerAvailable(): boolean {
+  try {
+    tls.createSecureContext({ ecdhCurve: "X25519MLKEM768", minVersion: "TLSv1.3" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Server options that accept only the hybrid group. */
+export const HYBRID_ONLY: tls.TlsOptions = { ecdhCurve: "X25519MLKEM768", minVersion: "TLSv1.3" };

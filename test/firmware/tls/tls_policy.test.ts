@@ -4,13 +4,12 @@
 // -Wl,--wrap hooks linked in and once without (stock), against local Node
 // TLS servers and the project's checker on 127.0.0.1.
 import assert from "node:assert/strict";
-import type { ClientHello } from "../../../scripts/checker/clienthello.ts";
-import { type Checker, startChecker } from "../../../scripts/checker/server.ts";
-import { type Fixtures, makeFixtures, type PemFiles } from "../support/fixtures.ts";
-import { type HarnessReport, MBEDTLS, REASON, runHarness, SOCKET_ERR } from "../support/harness.ts";
-import { BODY, captureHello, STOCK_SNI, startTlsServer, type TestServer } from "../support/servers.ts";
-import { type Built, requireBuild } from "../support/toolchain.ts";
 import type tls from "node:tls";
+import { type Fixtures, makeFixtures, type PemFiles } from "../support/fixtures.ts";
+import { assertRefused, assertVerifyFailure, CLEAN_EVENTS, FAILED_EVENTS_TAIL, lastHello, withChecker, withServer } from "../support/handshakes.ts";
+import { MBEDTLS, REASON, runHarness } from "../support/harness.ts";
+import { BODY, captureHello, STOCK_SNI } from "../support/servers.ts";
+import { type Built, requireBuild } from "../support/toolchain.ts";
 
 /** ECDHE-ECDSA / ECDHE-RSA with AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305. */
 const ALLOWED_SUITES = new Set([0xc02b, 0xc02c, 0xcca9, 0xc02f, 0xc030, 0xcca8]);
@@ -19,8 +18,6 @@ const ALLOWED_GROUPS = new Set([29, 23, 24]);
 /** TLS_EMPTY_RENEGOTIATION_INFO_SCSV: a signal, not a suite. */
 const RENEGOTIATION_SCSV = 0x00ff;
 const TLS12 = 0x0303;
-
-const FAILED_EVENTS_TAIL = [`error:${SOCKET_ERR.UNSENT_DATA}`, "end", "close:true"];
 
 describe("firmware TLS policy: handshakes through the Espruino-like harness", function () {
   let built: Built;
@@ -35,52 +32,9 @@ describe("firmware TLS policy: handshakes through the Espruino-like harness", fu
     await pki?.cleanup();
   });
 
-  async function withServer<T>(leaf: PemFiles, options: tls.TlsOptions, body: (server: TestServer) => Promise<T>): Promise<T> {
-    const server = await startTlsServer({ key: leaf.keyPem, cert: leaf.certPem, ...options });
-    try {
-      return await body(server);
-    } finally {
-      await server.close();
-    }
-  }
-
-  async function withChecker<T>(
-    leaf: PemFiles,
-    options: { requireClientCert?: boolean },
-    body: (checker: Checker) => Promise<T>,
-  ): Promise<T> {
-    const checker = await startChecker({
-      pki: { caPem: pki.ca.certPem, serverCertPem: leaf.certPem, serverKeyPem: leaf.keyPem },
-      requireClientCert: options.requireClientCert,
-    });
-    try {
-      return await body(checker);
-    } finally {
-      await checker.close();
-    }
-  }
-
-  function lastHello(checker: Checker): ClientHello {
-    const observed = checker.hellos.at(-1);
-    assert.ok(observed, "the checker saw no ClientHello");
-    return observed.hello;
-  }
-
-  function assertVerifyFailure(report: HarnessReport, reason: string): void {
-    assert.equal(report.handshake, "failed", JSON.stringify(report));
-    assert.equal(report.handshake_error, MBEDTLS.X509_CERT_VERIFY_FAILED);
-    const exception = report.exception ?? "";
-    assert.ok(exception.startsWith("mbedtls_x509_crt_verify: "), `exception: ${report.exception}`);
-    assert.ok(exception.includes(reason), `"${reason}" missing from: ${exception}`);
-    assert.ok(exception.includes("mbedtls_ssl_handshake returned -0x2700"), exception);
-    assert.equal(report.bytes, 0);
-    assert.deepEqual(report.events.slice(-3), FAILED_EVENTS_TAIL);
-    assert.equal(report.cert_verified, false);
-  }
-
   describe("with the right CA", () => {
     it("verifies the server, sends the host as SNI and reads the answer up to a clean close", async () => {
-      await withChecker(pki.server, {}, async (checker) => {
+      await withChecker(pki, pki.server, {}, async (checker) => {
         const report = await runHarness(built.policy, { host: "localhost", port: checker.port, ca: pki.ca.cert, path: "/a/check" });
         assert.equal(report.ok, true, JSON.stringify(report));
         assert.equal(report.cert_verified, true);
@@ -88,7 +42,7 @@ describe("firmware TLS policy: handshakes through the Espruino-like harness", fu
         assert.equal(lastHello(checker).serverName, "localhost");
         assert.equal(report.version, "TLSv1.2");
         assert.match(report.suite ?? "", /^TLS-ECDHE-RSA-WITH-/);
-        assert.deepEqual(report.events, ["connect", "data", "end", "close:false"]);
+        assert.deepEqual(report.events, CLEAN_EVENTS);
         const body = report.data.slice(report.data.indexOf("\r\n\r\n") + 4);
         const answer = JSON.parse(body) as { tls_version: string; ephemeral_keys_supported: boolean };
         assert.equal(answer.tls_version, "TLS 1.2");
@@ -97,7 +51,7 @@ describe("firmware TLS policy: handshakes through the Espruino-like harness", fu
     });
 
     it("offers only ECDHE with AES-GCM or ChaCha20-Poly1305, the allowed groups and TLS 1.2 as the minimum", async () => {
-      await withChecker(pki.server, {}, async (checker) => {
+      await withChecker(pki, pki.server, {}, async (checker) => {
         await runHarness(built.policy, { host: "localhost", port: checker.port, ca: pki.ca.cert, path: "/a/check" });
         const hello = lastHello(checker);
         const suites = hello.cipherSuites.filter((s) => s !== RENEGOTIATION_SCSV);
@@ -127,25 +81,35 @@ describe("firmware TLS policy: handshakes through the Espruino-like harness", fu
       });
     });
 
-    it("presents the client certificate to a server that requires one", async () => {
-      await withChecker(pki.server, { requireClientCert: true }, async (checker) => {
-        const withCert = await runHarness(built.policy, {
-          host: "localhost",
-          port: checker.port,
-          ca: pki.ca.cert,
-          cert: pki.client.cert,
-          key: pki.client.key,
-          path: "/a/check",
-        });
-        assert.equal(withCert.ok, true, JSON.stringify(withCert));
+    it("presents an RSA or EC client certificate to a server that requires one", async () => {
+      await withChecker(pki, pki.server, { requireClientCert: true }, async (checker) => {
+        for (const client of [pki.client, pki.ecClient]) {
+          const withCert = await runHarness(built.policy, {
+            host: "localhost",
+            port: checker.port,
+            ca: pki.ca.cert,
+            cert: client.cert,
+            key: client.key,
+            path: "/a/check",
+          });
+          assert.equal(withCert.ok, true, JSON.stringify(withCert));
+        }
         const without = await runHarness(built.policy, { host: "localhost", port: checker.port, ca: pki.ca.cert, path: "/a/check" });
-        assert.equal(without.ok, false);
-        assert.equal(without.bytes, 0);
+        assertRefused(without, MBEDTLS.SSL_FATAL_ALERT_MESSAGE);
+      });
+    });
+
+    it("gets the same answer when every read and write moves one byte", async () => {
+      await withServer(pki.server, {}, async (server) => {
+        const report = await runHarness(built.policy, { host: "localhost", port: server.port, ca: pki.ca.cert, ioPiece: 1 });
+        assert.equal(report.ok, true, JSON.stringify(report));
+        assert.ok(report.data.endsWith(BODY), report.data);
+        assert.deepEqual(report.events, CLEAN_EVENTS);
       });
     });
 
     it("connects to an IP literal without SNI when the certificate names that address", async () => {
-      await withChecker(pki.server, {}, async (checker) => {
+      await withChecker(pki, pki.server, {}, async (checker) => {
         const report = await runHarness(built.policy, { host: "127.0.0.1", port: checker.port, ca: pki.ca.cert, path: "/a/check" });
         assert.equal(report.ok, true, JSON.stringify(report));
         assert.equal(report.cert_verified, true);
@@ -234,7 +198,7 @@ describe("firmware TLS policy: handshakes through the Espruino-like harness", fu
     it("delivers the server's close_notify as end and close(false), where stock reports -0x7880", async () => {
       await withServer(pki.server, {}, async (server) => {
         const policy = await runHarness(built.policy, { host: "localhost", port: server.port, ca: pki.ca.cert });
-        assert.deepEqual(policy.events, ["connect", "data", "end", "close:false"], JSON.stringify(policy));
+        assert.deepEqual(policy.events, CLEAN_EVENTS, JSON.stringify(policy));
         assert.equal(policy.clean_close, true);
         assert.equal(policy.close_error, null);
         assert.ok(policy.data.endsWith(BODY));

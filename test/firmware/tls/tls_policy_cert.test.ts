@@ -1,6 +1,9 @@
-// firmware/tls/tls_policy_cert.c through firmware/test/probe: the IPv4
-// literal test, the subjectAltName iPAddress reader (a DER parser: property
-// tests and every-prefix truncation), validity dates and the failure text.
+// The pure helpers of firmware/tls through firmware/test/probe: the IPv4
+// literal test and the subjectAltName iPAddress reader (tls_names.c, DER
+// parsers: property tests and every-prefix truncation), both as the mbedTLS
+// policy uses them (on mbedTLS's v3_ext) and as the wolfSSL backend does (on
+// the whole certificate), validity dates (tls_policy_cert.c) and the failure
+// text (tls_reasons.c).
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import fc from "fast-check";
@@ -98,7 +101,7 @@ function referenceIpv4(text: string): string | null {
   return parts.every((p) => p <= 255) ? parts.join(".") : null;
 }
 
-describe("firmware TLS policy: certificate helpers (tls_policy_cert.c)", function () {
+describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert.c, tls_reasons.c)", function () {
   let probe: Probe;
   let pki: Fixtures;
 
@@ -189,6 +192,72 @@ describe("firmware TLS policy: certificate helpers (tls_policy_cert.c)", functio
       assert.deepEqual(await probe.ask(`cert-san-ip ${pki.otherIp.cert} 127.0.0.2`), { result: 1 });
       assert.deepEqual(await probe.ask(`cert-san-ip ${pki.dnsOnly.cert} 127.0.0.1`), { result: 0 });
       assert.deepEqual(await probe.ask(`cert-san-ip ${pki.ca.cert} 127.0.0.1`), { result: 0 });
+    });
+  });
+
+  describe("iPAddress names of a whole certificate (the wolfSSL backend's check)", () => {
+    /** A certificate-shaped DER around `extensions` (nothing else in it is read). */
+    function certificate(extensions: Uint8Array | null): Uint8Array {
+      const fields = [
+        tlv(0xa0, tlv(0x02, [2])), // version v3
+        tlv(0x02, [1, 2, 3]), // serialNumber
+        seq(tlv(0x06, [0x2a, 0x86, 0x48])), // signature
+        seq(), // issuer
+        seq(), // validity
+        seq(), // subject
+        seq(seq(tlv(0x06, [0x2a])), tlv(0x03, [0, 1, 2])), // subjectPublicKeyInfo
+      ];
+      if (extensions) fields.push(extensions);
+      return seq(seq(...fields), seq(tlv(0x06, [0x2a])), tlv(0x03, [0, 9]));
+    }
+
+    it("finds an address exactly when the certificate's SAN lists it", async () => {
+      const query = fc.oneof(ipv4, ipv6);
+      await fc.assert(
+        fc.asyncProperty(arbExtensions, query, fc.boolean(), async (ext, randomIp, pickListed) => {
+          const listed = ext.names.filter((n) => n.kind === "ip");
+          const ip = pickListed && listed.length > 0 ? (listed[0] as { bytes: number[] }).bytes : randomIp;
+          const answer = await probe.ask(`cert-ip ${hex(certificate(encodeExtensions({ ...ext, wrapped: true })))} ${hex(ip)}`);
+          assert.deepEqual(answer, { result: hasIp(ext.names, ip) ? 1 : 0 });
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it("finds nothing in a certificate without extensions, and calls every truncation malformed", async () => {
+      assert.deepEqual(await probe.ask(`cert-ip ${hex(certificate(null))} 7f000001`), { result: 0 });
+      const der = certificate(
+        encodeExtensions({ names: [{ kind: "ip", bytes: [127, 0, 0, 1] }], sanCritical: undefined, otherBefore: true, otherAfter: false, wrapped: true }),
+      );
+      assert.deepEqual(await probe.ask(`cert-ip ${hex(der)} 7f000001`), { result: 1 });
+      for (let cut = 1; cut < der.length; cut++) {
+        assert.deepEqual(await probe.ask(`cert-ip ${hex(der.subarray(0, cut))} 7f000001`), { result: -1 }, `cut at ${cut}`);
+      }
+    });
+
+    it("answers, never crashes, on arbitrary bytes", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 96 }), async (bytes) => {
+          const answer = await probe.ask(`cert-ip ${hex(bytes)} 7f000001`);
+          assert.ok([-1, 0, 1].includes(answer.result as number), JSON.stringify(answer));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("reads real certificates as the mbedTLS reader does", async () => {
+      for (const [file, ip] of [
+        [pki.server.cert, "127.0.0.1"],
+        [pki.server.cert, "::1"],
+        [pki.server.cert, "127.0.0.2"],
+        [pki.otherIp.cert, "127.0.0.2"],
+        [pki.dnsOnly.cert, "127.0.0.1"],
+        [pki.ca.cert, "127.0.0.1"],
+      ]) {
+        assert.deepEqual(await probe.ask(`cert-file-ip ${file} ${ip}`), await probe.ask(`cert-san-ip ${file} ${ip}`), `${file} ${ip}`);
+      }
+      assert.deepEqual(await probe.ask(`cert-file-ip ${pki.server.cert} 127.0.0.1`), { result: 1 });
+      assert.deepEqual(await probe.ask(`cert-file-ip ${pki.dnsOnly.cert} 127.0.0.1`), { result: 0 });
     });
   });
 

@@ -24,7 +24,11 @@ import { join } from "node:path";
 
 export const TELNET_PORT = 2323;
 
-export type Firmware = "twin" | "stock";
+/** Which TLS the executable has: this project's twins (mbedTLS or wolfSSL policy) or stock Espruino's. */
+export type Firmware = "mbedtls" | "wolfssl" | "stock";
+
+/** Board name -> firmware (firmware/boards). */
+const BOARDS: Record<string, Firmware> = { LINUX_TLS_TWIN: "mbedtls", LINUX_WOLFSSL_TWIN: "wolfssl", LINUX: "stock" };
 
 export interface FirmwareInfo {
   board: string;
@@ -64,7 +68,7 @@ export function runEspruino(bin: string, args: string[], cwd: string, timeoutMs:
   });
 }
 
-/** The board and version the executable reports; LINUX is stock, LINUX_TLS_TWIN this project's twin. */
+/** The board and version the executable reports: LINUX is stock, LINUX_TLS_TWIN and LINUX_WOLFSSL_TWIN this project's twins. */
 export async function firmwareOf(bin: string): Promise<FirmwareInfo> {
   try {
     await access(bin, constants.X_OK);
@@ -77,9 +81,9 @@ export async function firmwareOf(bin: string): Promise<FirmwareInfo> {
     const match = /FIRMWARE (\S+) (\S+)/.exec(run.stdout);
     if (!match) throw new Error(`${bin} -e did not print process.env.BOARD (exit ${run.code ?? run.signal}): is it an Espruino Linux build?`);
     const [, board, version] = match;
-    if (board === "LINUX_TLS_TWIN") return { board, version, firmware: "twin" };
-    if (board === "LINUX") return { board, version, firmware: "stock" };
-    throw new Error(`${bin} reports board ${board}: the twin tests know LINUX (stock) and LINUX_TLS_TWIN (firmware/boards)`);
+    const firmware = BOARDS[board];
+    if (firmware) return { board, version, firmware };
+    throw new Error(`${bin} reports board ${board}: the twin tests know LINUX (stock), LINUX_TLS_TWIN and LINUX_WOLFSSL_TWIN (firmware/boards)`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -181,7 +185,7 @@ export async function startTelnetConsole(bin: string, timeoutMs = 10_000): Promi
 }
 
 /**
- * Bytes of mbedTLS memory the twin had to take from the C heap, which
+ * Bytes of TLS library memory the twin had to take from the C heap, which
  * process.memory() (and so the app's mem_peak) does not count; reported on
  * stderr by firmware/boards/tls_twin_alloc.c.
  */
@@ -189,4 +193,13 @@ export function uncountedBytes(stderr: string): number {
   let total = 0;
   for (const match of stderr.matchAll(/^tls_twin_alloc: (\d+) bytes from the C heap/gm)) total += Number(match[1]);
   return total;
+}
+
+/**
+ * The most variables in use while the TLS library held memory, one figure
+ * per stretch (a connection), as firmware/boards/tls_twin_alloc.c reports it
+ * on stderr: peaks inside a handshake step, which JavaScript cannot sample.
+ */
+export function libraryPeaks(stderr: string): number[] {
+  return [...stderr.matchAll(/^tls_twin_alloc: peak (\d+) blocks in use/gm)].map((match) => Number(match[1]));
 }
