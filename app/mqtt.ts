@@ -13,10 +13,12 @@ export const CONNACK = 2;
 export const PUBACK = 4;
 export const PINGRESP = 13;
 
-export const PINGREQ = "\xc0\0";
-export const DISCONNECT = "\xe0\0";
-
 const chr = String.fromCharCode;
+
+// Built from char codes: esbuild would write control characters such as 4 raw
+// into the bundle, and a raw Ctrl-D ends an upload over Espruino's console.
+export const PINGREQ = chr(0xc0) + chr(0);
+export const DISCONNECT = chr(0xe0) + chr(0);
 
 /** A JS string as its UTF-8 bytes (a binary string). */
 export function utf8(text: string): string {
@@ -74,7 +76,7 @@ export function connectPacket(clientId: string, keepAlive: number, username?: st
       tail += field(password);
     }
   }
-  return packet(0x10, "\0\x04MQTT\x04" + chr(flags) + u16(keepAlive) + tail);
+  return packet(0x10, field("MQTT") + chr(4) + chr(flags) + u16(keepAlive) + tail);
 }
 
 /** PUBLISH at QoS 1 (not retained, not a duplicate); `id` 1 to 65535. */

@@ -128,16 +128,15 @@ export function startPublisher(p: Platform, config: AppConfig, print: (line: str
     /** Set while CONNACK or PUBACK is due. */
     let due: Timer | undefined;
     let ping: Timer | undefined;
-    /** A PINGREQ is unanswered: by the next one the broker counts as gone. */
-    let pinged = false;
+    /** PINGREQs unanswered: with a third, a whole keep-alive has passed and the broker counts as gone. */
+    let pinged = 0;
     let current: Socket;
 
     const expect = (what: string) => {
       due = p.setTimeout(() => end(failure("TIMEOUT", "no " + what + " in " + config.deadlineMs / 1000 + " s")), config.deadlineMs);
     };
     const beat = () => {
-      if (pinged) return end(failure("TIMEOUT", "no PINGRESP"));
-      pinged = true;
+      if (pinged++ > 1) return end(failure("TIMEOUT", "no PINGRESP"));
       current.write(PINGREQ);
       ping = p.setTimeout(beat, halfKeepAlive);
     };
@@ -167,8 +166,8 @@ export function startPublisher(p: Platform, config: AppConfig, print: (line: str
       let failed: Failure;
       if (evidence.thrown || evidence.uncaught || evidence.socketError) {
         failed = classifyConnection(evidence);
-        // A fatal alert: -0x7780, or -30592 in a socket error once the handshake is done.
-        if (/0x7780|-30592/.test(failed.detail)) failed.hint = certHint;
+        // A fatal alert (-0x7780; -30592 in a socket error after the handshake) or a hang-up (-0x1) in the handshake.
+        if (/0x7780|-30592|-0x1$/.test(failed.detail)) failed.hint = certHint;
       } else {
         failed = up ? refused("closed" + (result ? " before PUBACK" : ""), REFUSALS[9]) : refused("closed before CONNACK", certHint);
       }
@@ -189,7 +188,7 @@ export function startPublisher(p: Platform, config: AppConfig, print: (line: str
         stop(due);
         finish(null);
       } else if (type === PINGRESP && up) {
-        pinged = false;
+        pinged = 0;
       } else {
         end(protocol("unexpected packet type " + type));
       }
@@ -208,6 +207,7 @@ export function startPublisher(p: Platform, config: AppConfig, print: (line: str
       });
     } catch (e) {
       evidence.thrown = errorText(e);
+      closed = true; // no socket to close
       return concluded();
     }
     socket = current;
