@@ -105,11 +105,11 @@ export function startPublisher(p: Platform, config: AppConfig, print: (line: str
     show();
   }
 
-  /** The connection is over: fail the publish in flight, or (everyMs) open it again later. */
+  /** The connection is over: fail the publish in flight; with everyMs, open it again later. */
   function lost(failed: Failure): void {
-    if (result) return finish(failed);
+    if (result) finish(failed);
+    else if (broker.everyMs) log("MQTT: " + failed.code + " " + failed.detail + "; again in " + backoff / 1000 + " s");
     if (!broker.everyMs) return;
-    log("MQTT: " + failed.code + " " + failed.detail + "; again in " + backoff / 1000 + " s");
     retry = p.setTimeout(() => {
       if (!checking && !socket) open();
     }, backoff);

@@ -59,6 +59,8 @@ export interface StubOptions {
   /** A Wifi module whose connect() plays these attempts in order; absent: no Wifi module. */
   wifi?: { attempts: WifiAttempt[]; sntpSetsClockTo?: number };
   clock?: FakeClock;
+  /** Long runs: keep no record of closed connections, nor of what a broker connection has read. */
+  forget?: boolean;
 }
 
 export interface StubSocketRecord {
@@ -146,6 +148,7 @@ export function createStub(options: StubOptions): Stub {
         record.closed = true;
         openSockets--;
         buffered = 0;
+        if (options.forget) stub.sockets.splice(stub.sockets.indexOf(record), 1);
       }
       listeners[event]?.(value);
     };
@@ -227,6 +230,11 @@ export function createStub(options: StubOptions): Stub {
         const fresh = record.written.substr(read);
         read = record.written.length;
         if (fresh) parser.parse(Buffer.from(fresh, "latin1"));
+        if (options.forget) {
+          record.written = "";
+          read = 0;
+          record.packets.length = 0;
+        }
       };
       clock.setTimeout(() => {
         handshakeDone = true;
