@@ -18,7 +18,7 @@ import { pemToBase64 } from "../../scripts/lib/certs.ts";
 import { issueLeaf, type Issued } from "../../scripts/lib/pki.ts";
 import { runBundle } from "../../scripts/lib/run-bundle.ts";
 import { appConfig } from "../support/run-app.ts";
-import { closedPort, createTestPki, type TestPki } from "../support/tls-servers.ts";
+import { closedPort, createTestPki, startTlsServer, type TestPki } from "../support/tls-servers.ts";
 
 const MOSQUITTO = "/usr/sbin/mosquitto";
 
@@ -193,6 +193,17 @@ describe("publishing to a real Mosquitto with mutual TLS (host runtime)", functi
     assert.equal(published.report, undefined, "the publish outcome is not part of what is published");
   });
 
+  it("a topic the ACL denies: Mosquitto still sends PUBACK to an MQTT 3.1.1 client, so the device reports published and nobody receives it", async () => {
+    const subscriber = await subscribe(broker!.port, pki, reader, "espruino-tls-check/#");
+    closers.push(() => subscriber.close());
+    const denied = await run(pki.client, { topic: "espruino-tls-check/someone-else/result" });
+    const report = (denied.result as unknown as Record<string, unknown>).report as Record<string, unknown>;
+    assert.equal(report.published, true, "MQTT 3.1.1 has no way to say no to a PUBLISH");
+    // The next message the subscriber gets is the allowed one that followed: the denied one was dropped.
+    await run(pki.client);
+    assert.equal((await subscriber.next()).topic, "espruino-tls-check/device-01/result");
+  });
+
   it("a client certificate from another CA: not published, a handshake failure with the client-certificate hint", async () => {
     const stranger = await issueLeaf(pki.otherCa, "client", { commonName: "device-01" });
     // The check's own server (the checker) does not ask for a certificate: only the broker refuses it.
@@ -209,5 +220,29 @@ describe("publishing to a real Mosquitto with mutual TLS (host runtime)", functi
     const report = (outcome.result as unknown as Record<string, unknown>).report as Record<string, unknown>;
     assert.equal(report.published, false);
     assert.equal(report.error, "REFUSED");
+  });
+});
+
+describe("publishing to a broker that accepts TLS and never answers (host runtime)", function () {
+  this.timeout(60_000);
+
+  it("TIMEOUT: no CONNACK within the deadline", async () => {
+    const pki = await createTestPki();
+    // A TLS server that waits for an HTTP head: to an MQTT client it accepts TLS and stays silent.
+    const silent = await startTlsServer({ cert: pki.server, answer: { kind: "stall" } });
+    try {
+      const mqtt: MqttConfig = { host: "127.0.0.1", port: silent.port, clientId: "device-01", topic: "t", keepAlive: 60, everyMs: 0 };
+      // No check server: the check fails at once (a closed port), and its RESULT is published all the same.
+      const config = appConfig({ url: `https://127.0.0.1:${await closedPort()}/a/check`, ca: pemToBase64(pki.ca.certPem), deadlineMs: 2000, mqtt });
+      const outcome = await runBundle((await buildBundle(config)).code, { timeoutMs: 30_000 });
+      const result = outcome.result as unknown as Record<string, unknown>;
+      assert.equal(result.error, "REFUSED");
+      const report = result.report as Record<string, unknown>;
+      assert.equal(report.published, false, outcome.lines.join("\n"));
+      assert.equal(report.error, "TIMEOUT");
+      assert.match(String(report.detail), /no CONNACK in 2 s/);
+    } finally {
+      await silent.close();
+    }
   });
 });
