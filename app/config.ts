@@ -6,6 +6,35 @@ export interface WifiConfig {
   password: string;
 }
 
+/**
+ * The MQTT broker each RESULT is published to (app/publisher.ts). Absent from
+ * the configuration when none is set, and then the publisher is left out of
+ * the bundle (see "app-mqtt" in scripts/lib/bundle.ts).
+ */
+export interface MqttConfig {
+  /** The broker's host name and port (8883 is MQTT over TLS). */
+  host: string;
+  port: number;
+  /**
+   * The CA pinned for the broker, the client certificate and its key (mutual
+   * TLS), base64 of the DER: absent, the check's own (`ca`, `cert`, `key`);
+   * null, none.
+   */
+  ca?: string | null;
+  cert?: string | null;
+  key?: string | null;
+  clientId: string;
+  /** The topic every RESULT is published to (the host's default: MQTT_DEFAULTS.topic). */
+  topic: string;
+  /** MQTT user name, and password (a secret: never printed); absent, none. A password needs a user name. */
+  username?: string;
+  password?: string;
+  /** Keep-alive in seconds, told to the broker; a PINGREQ goes out every half of it. 0: none. */
+  keepAlive: number;
+  /** Check and publish again this long after each publish, on the same connection; 0: once, then DISCONNECT. */
+  everyMs: number;
+}
+
 export interface AppConfig {
   /** The check URL, `https://host[:port]/path`. */
   url: string;
@@ -29,6 +58,8 @@ export interface AppConfig {
   probe: boolean;
   /** Build time (ms since epoch): a clock earlier than this is not set yet. */
   builtAt: number;
+  /** Publish each RESULT to this broker; absent, publish nothing. */
+  mqtt?: MqttConfig;
 }
 
 export const DEFAULTS = {
@@ -39,4 +70,10 @@ export const DEFAULTS = {
   deadlineMs: 30000,
   bodyCap: 32768,
   probe: true,
+};
+
+export const MQTT_DEFAULTS = {
+  port: 8883,
+  keepAlive: 60,
+  topic: (clientId: string) => "espruino-tls-check/" + clientId + "/result",
 };

@@ -18,7 +18,10 @@ export type FailureCode =
   | "CERT_VERIFY"
   | "HTTP_STATUS"
   | "BAD_RESPONSE"
-  | "TOO_LARGE";
+  | "TOO_LARGE"
+  // Publishing to the MQTT broker (app/publisher.ts, which carries their hints).
+  | "MQTT_REFUSED"
+  | "MQTT_PROTOCOL";
 
 export interface Failure {
   code: FailureCode;

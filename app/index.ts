@@ -1,6 +1,7 @@
 // Bundle entry: the build's configuration and Espruino's real globals.
 import CONFIG from "app-config";
 import { joinWifi } from "app-wifi";
+import { startPublisher } from "app-mqtt";
 import { espruinoPlatform } from "./espruino.ts";
 import { main } from "./main.ts";
 
@@ -18,4 +19,6 @@ main(
     now: () => Date.now(),
   }),
   joinWifi,
+  null,
+  startPublisher,
 );

@@ -1,4 +1,5 @@
-// The device program: configuration -> Wi-Fi -> clock -> check -> probe -> report.
+// The device program: configuration -> Wi-Fi -> clock -> check -> probe ->
+// publish (when a broker is configured) -> report.
 import type { AppConfig } from "./config.ts";
 import { httpsGet, Target } from "./check.ts";
 import { decoyOf } from "./decoy.ts";
@@ -8,26 +9,42 @@ import type { Platform } from "./platform.ts";
 import { CheckResult, redact, reportLines, resultLine } from "./report.ts";
 import { syncClock } from "./clock.ts";
 import type { joinWifi } from "./wifi.ts";
+import type { startPublisher } from "./publisher.ts";
 
 export const APP_VERSION = "0.1.0";
 
 /**
  * Runs the check and prints the report. `join` joins Wi-Fi (null when the
- * build configured no network); `finished` receives the result.
+ * build configured no network); `finished` receives the result (each time,
+ * when the publisher checks again); `publisher` publishes it first (null when
+ * the build configured no broker).
  */
-export function main(config: AppConfig, p: Platform, join: typeof joinWifi | null, finished?: (result: CheckResult) => void): void {
+export function main(
+  config: AppConfig,
+  p: Platform,
+  join: typeof joinWifi | null,
+  finished?: ((result: CheckResult) => void) | null,
+  publisher?: typeof startPublisher | null,
+): void {
   const secrets = [config.wifi ? config.wifi.password : "", config.key || ""];
   const log = (line: string) => p.print(redact(line, secrets));
   const firmware = p.version();
   const userAgent = "espruino-tls-check/" + APP_VERSION + " Espruino/" + firmware;
   const result: CheckResult = { url: config.url, firmware: firmware, ms: 0, memPeak: null, report: null, certVerified: null, failure: null };
 
-  function end(failed: Failure | null): void {
-    result.failure = failed;
-    result.memPeak = p.memoryPeak();
+  const publish = publisher && publisher(p, config, log);
+
+  function show(): void {
     for (const line of reportLines(result)) log(line);
     log(resultLine(result));
     if (finished) finished(result);
+  }
+
+  function end(failed: Failure | null): void {
+    result.failure = failed;
+    result.memPeak = p.memoryPeak();
+    if (publish) publish(result, show, check);
+    else show();
   }
 
   p.sampleMemory();

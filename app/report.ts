@@ -15,9 +15,11 @@ export interface CheckResult {
   certVerified: boolean | null;
   /** Set on failure. */
   failure: Failure | null;
+  /** How publishing it to the MQTT broker went (app/publisher.ts): RESULT's `report`. */
+  delivery?: ResultObject;
 }
 
-type ResultObject = { [key: string]: unknown };
+export type ResultObject = { [key: string]: unknown };
 
 /** The RESULT object: ok, url, then the outcome, then timing and memory. */
 export function resultObject(result: CheckResult): ResultObject {
@@ -34,6 +36,8 @@ export function resultObject(result: CheckResult): ResultObject {
   out.ms = result.ms;
   out.mem_peak = result.memPeak;
   out.firmware = result.firmware;
+  // Quoted: the build shortens the app's own property `report` (scripts/lib/bundle.ts).
+  if (result.delivery) out["report"] = result.delivery;
   return out;
 }
 

@@ -10,3 +10,8 @@ declare module "app-config" {
 declare module "app-wifi" {
   export const joinWifi: typeof import("../app/wifi.ts").joinWifi | null;
 }
+
+/** app/publisher.ts when the configuration names an MQTT broker, else null (and the code is left out). */
+declare module "app-mqtt" {
+  export const startPublisher: typeof import("../app/publisher.ts").startPublisher | null;
+}

@@ -45,7 +45,7 @@ const PREFIX = "(function(){";
  * mangled bundle end to end.
  */
 export const MANGLED_PROPERTIES =
-  /^(sampleMemory|memoryPeak|onUncaught|parseUrl|decode|version|socketError|uncaught|thrown|received|problem|response|finish|certVerified|memPeak|report|failure|deadlineMs|bodyCap|wifiTimeoutMs|wifiAttempts|ntpServer|builtAt|probe)$/;
+  /^(sampleMemory|memoryPeak|onUncaught|parseUrl|decode|version|socketError|uncaught|thrown|received|problem|response|finish|certVerified|memPeak|report|failure|deadlineMs|bodyCap|wifiTimeoutMs|wifiAttempts|ntpServer|builtAt|probe|delivery|clientId|keepAlive|everyMs|username)$/;
 const SUFFIX = "})();\n";
 
 export async function buildBundle(config: AppConfig): Promise<Bundle> {
@@ -81,14 +81,18 @@ export async function buildBundle(config: AppConfig): Promise<Bundle> {
       {
         name: "app-config",
         setup(build) {
-          build.onResolve({ filter: /^app-wifi$/ }, () =>
-            config.wifi ? { path: path.join(REPO_ROOT, "app", "wifi.ts") } : { path: "app-wifi", namespace: "app-config" },
-          );
+          // Optional code: the module when its setting is there, else a stand-in that exports null.
+          for (const [name, file, exported, wanted] of [
+            ["app-wifi", "wifi.ts", "joinWifi", config.wifi],
+            ["app-mqtt", "publisher.ts", "startPublisher", config.mqtt],
+          ] as const) {
+            const filter = new RegExp(`^${name}$`);
+            build.onResolve({ filter }, () => (wanted ? { path: path.join(REPO_ROOT, "app", file) } : { path: name, namespace: "app-config" }));
+            build.onLoad({ filter, namespace: "app-config" }, () => ({ contents: `export const ${exported} = null`, loader: "js" }));
+          }
           build.onResolve({ filter: /^app-config$/ }, () => ({ path: "app-config", namespace: "app-config" }));
-          build.onLoad({ filter: /^app-wifi$/, namespace: "app-config" }, () => ({ contents: "export const joinWifi = null", loader: "js" }));
           build.onLoad({ filter: /^app-config$/, namespace: "app-config" }, () => ({
-            // Unquoted keys, so that mangled config names match their uses.
-            contents: "export default {" + Object.entries(config).map(([key, value]) => key + ":" + JSON.stringify(value)).join(",") + "}",
+            contents: "export default " + configLiteral(config),
             loader: "js",
           }));
         },
@@ -103,6 +107,17 @@ export async function buildBundle(config: AppConfig): Promise<Bundle> {
   const map = withoutConfigSource(built.map);
   const problems = checkBundle(code, { filename: path.join(REPO_ROOT, "dist", "app.js"), sourceMap: map, cwd: REPO_ROOT });
   return { code, map, bytes: Buffer.byteLength(code), problems };
+}
+
+/**
+ * The configuration as a JavaScript literal. Keys are unquoted, so that
+ * mangled names (MANGLED_PROPERTIES) match their uses, also in nested
+ * objects (mqtt); absent settings stay out: every byte counts.
+ */
+export function configLiteral(value: unknown): string {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return JSON.stringify(value);
+  const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+  return "{" + entries.map(([key, item]) => key + ":" + configLiteral(item)).join(",") + "}";
 }
 
 /** The map without the text of the "app-config" module (the configuration, secrets included). */

@@ -1,4 +1,4 @@
-// Keeping the configuration's secrets (Wi-Fi password, client private key)
+// Keeping the configuration's secrets (Wi-Fi password, client private key, MQTT password)
 // out of everything a host script prints (pure). The bundle carries them, and
 // a board or the espruino CLI may echo uploaded code: as written in the
 // bundle (JSON-escaped), as the CLI wraps it for Storage (escaped again), or
@@ -12,9 +12,12 @@ import type { AppConfig } from "../../app/config.ts";
 export const FRAGMENT = 6;
 export const MASK = "***";
 
-/** The secrets a configuration holds: the Wi-Fi password and the private key (base64 of its DER). */
+/**
+ * The secrets a configuration holds: the Wi-Fi password, the private key
+ * (base64 of its DER), and the MQTT broker's password and own key.
+ */
 export function secretsOf(config: AppConfig): string[] {
-  return [config.wifi?.password ?? "", config.key ?? ""].filter((secret) => secret.length > 0);
+  return [config.wifi?.password, config.key, config.mqtt?.password, config.mqtt?.key].filter((secret): secret is string => !!secret);
 }
 
 /** JSON string escaping without the quotes: how a value appears inside a JS string literal. */

@@ -48,6 +48,20 @@ describe("bundle", function () {
     assert.deepEqual(withWifi.problems, []);
   });
 
+  it("leaves the MQTT publisher and its settings out unless a broker is configured; with one it passes the gate, ASCII only", async () => {
+    const base = resolveConfig({ config: empty }, {}, now).config;
+    const mqtt = { host: "broker.test", port: 8883, clientId: "device-01", topic: "espruino-tls-check/device-01/result", keepAlive: 60, everyMs: 0 };
+    const without = await buildBundle(base);
+    const withBroker = await buildBundle({ ...base, mqtt });
+    for (const text of ["MQTT", "mqtt", "8883"]) assert.ok(!without.code.includes(text), text);
+    assert.ok(withBroker.code.includes("MQTT_REFUSED"));
+    assert.ok(withBroker.code.includes('"device-01"'));
+    assert.deepEqual(withBroker.problems, []);
+    assert.ok(/^[\x09\x0a\x0d\x20-\x7e]*$/.test(withBroker.code), "ASCII only: no raw control bytes (a raw Ctrl-D ends a console upload)");
+    // The settings' own names are shortened too (nested keys are unquoted in the embedded configuration).
+    for (const name of ["clientId", "keepAlive", "everyMs"]) assert.ok(!withBroker.code.includes(name), name);
+  });
+
   it("comes with a source map naming the app's files, for the gate's messages", async () => {
     const bundle = await buildBundle(resolveConfig({ config: empty }, {}, now).config);
     const sources = JSON.parse(bundle.map).sources as string[];

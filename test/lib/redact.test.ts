@@ -24,6 +24,15 @@ describe("redact", () => {
     assert.deepEqual(secretsOf(config({ wifi: { ssid: "open", password: "" } })), []);
   });
 
+  it("secretsOf takes the MQTT password and the broker's own key too", () => {
+    const mqtt = { host: "hub.example", port: 8883, clientId: "dev", topic: "t", keepAlive: 60, everyMs: 0 };
+    assert.deepEqual(secretsOf(config({ mqtt: { ...mqtt, username: "hub/dev", password: "SharedAccessSignature sr=x", key: "MIIbrokerkey", cert: "MIIpublic" } })), [
+      "SharedAccessSignature sr=x",
+      "MIIbrokerkey",
+    ]);
+    assert.deepEqual(secretsOf(config({ mqtt })), []);
+  });
+
   it("masks a secret wherever it appears, as written, JSON-escaped once (the bundle) and twice (Storage.write of the bundle)", () => {
     const password = 'pa"ss\\word!';
     const redact = createRedactor([password]);

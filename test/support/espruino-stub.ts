@@ -8,6 +8,7 @@
 //   pending), end, close, then an uncaught InternalError;
 //   end() does nothing while an unfinished handshake holds a pending write;
 //   the internal clsNow flag closes at once.
+import mqttPacket from "mqtt-packet";
 import type { EspruinoGlobals } from "../../app/espruino.ts";
 import type { ParsedUrl, Socket, TlsConnectOptions, WifiModule } from "../../typings/espruino.d.ts";
 import { parseUrl } from "../../scripts/host/url.ts";
@@ -30,6 +31,20 @@ export interface ServerScript {
   /** Milliseconds before the handshake completes (default 50) and between events (default 2). */
   handshakeMs?: number;
   gapMs?: number;
+  /** An MQTT broker instead of a server that answers once: it answers what the client writes. */
+  broker?: BrokerScript;
+}
+
+/** How a stub MQTT broker answers (mqtt-packet reads what the client writes). */
+export interface BrokerScript {
+  /** The CONNACK return code (default 0: accepted); "none": never a CONNACK; "close": hang up after CONNECT. */
+  connack?: number | "none" | "close";
+  /** Bytes sent instead of the CONNACK (malformed or unexpected packets). */
+  raw?: string;
+  /** What a PUBLISH gets (default "puback"). */
+  publish?: "puback" | "none" | "close" | "wrong-id";
+  /** Answers PINGREQ (default true). */
+  pingresp?: boolean;
 }
 
 export type WifiAttempt = "ok" | "timeout" | string;
@@ -44,6 +59,8 @@ export interface StubOptions {
   /** A Wifi module whose connect() plays these attempts in order; absent: no Wifi module. */
   wifi?: { attempts: WifiAttempt[]; sntpSetsClockTo?: number };
   clock?: FakeClock;
+  /** Long runs: keep no record of closed connections, nor of what a broker connection has read. */
+  forget?: boolean;
 }
 
 export interface StubSocketRecord {
@@ -51,6 +68,10 @@ export interface StubSocketRecord {
   written: string;
   closed: boolean;
   endCalls: number;
+  /** Broker connections: the MQTT packets the client sent, as mqtt-packet reads them. */
+  packets: mqttPacket.Packet[];
+  /** Drops the TCP connection from the server's side (end, close(false)), as a restarted broker does. */
+  hangUp(): void;
 }
 
 export interface Stub {
@@ -114,7 +135,7 @@ export function createStub(options: StubOptions): Stub {
     if (script.throws) throw internalError(script.throws);
     const gap = script.gapMs ?? 2;
     const listeners: { [event: string]: (value?: unknown) => void } = {};
-    const record: StubSocketRecord = { options: connectOptions, written: "", closed: false, endCalls: 0 };
+    const record: StubSocketRecord = { options: connectOptions, written: "", closed: false, endCalls: 0, packets: [], hangUp: () => {} };
     stub.sockets.push(record);
     let handshakeDone = false;
     let stopped = false; // the client ended: no more server events
@@ -127,6 +148,7 @@ export function createStub(options: StubOptions): Stub {
         record.closed = true;
         openSockets--;
         buffered = 0;
+        if (options.forget) stub.sockets.splice(stub.sockets.indexOf(record), 1);
       }
       listeners[event]?.(value);
     };
@@ -137,9 +159,12 @@ export function createStub(options: StubOptions): Stub {
       clock.setTimeout(() => emit("close", hadError), at + 2);
     };
 
+    /** Broker mode: reads the client's packets once the handshake is done, and answers them. */
+    let brokerRead: (() => void) | null = null;
     const socket: Socket = {
       write(data: string) {
         record.written += data;
+        if (brokerRead && handshakeDone) brokerRead();
         return true;
       },
       end() {
@@ -169,6 +194,56 @@ export function createStub(options: StubOptions): Stub {
 
     if (script.silent) return socket;
     const handshakeAt = 1 + (script.handshakeMs ?? 50);
+    record.hangUp = () => {
+      if (stopped) return;
+      stopped = true;
+      close(gap, null, false);
+    };
+    if (script.broker && !script.handshakeError) {
+      const broker = script.broker;
+      const parser = mqttPacket.parser({ protocolVersion: 4 });
+      let read = 0;
+      const send = (bytes: string | Buffer) =>
+        clock.setTimeout(() => {
+          if (stopped || record.closed) return;
+          const text = typeof bytes === "string" ? bytes : bytes.toString("latin1");
+          buffered += text.length;
+          usage();
+          emit("data", text);
+          buffered -= text.length;
+        }, gap);
+      parser.on("packet", (packet) => {
+        record.packets.push(packet);
+        if (packet.cmd === "connect") {
+          if (broker.raw !== undefined) send(broker.raw);
+          else if (broker.connack === "close") record.hangUp();
+          else if (broker.connack !== "none") send(mqttPacket.generate({ cmd: "connack", returnCode: broker.connack ?? 0, sessionPresent: false }));
+        } else if (packet.cmd === "publish") {
+          const mode = broker.publish ?? "puback";
+          if (mode === "close") record.hangUp();
+          else if (mode !== "none") send(mqttPacket.generate({ cmd: "puback", messageId: (packet.messageId! + (mode === "wrong-id" ? 1 : 0)) % 65536 }));
+        } else if (packet.cmd === "pingreq" && broker.pingresp !== false) {
+          send(mqttPacket.generate({ cmd: "pingresp" }));
+        }
+      });
+      brokerRead = () => {
+        const fresh = record.written.substr(read);
+        read = record.written.length;
+        if (fresh) parser.parse(Buffer.from(fresh, "latin1"));
+        if (options.forget) {
+          record.written = "";
+          read = 0;
+          record.packets.length = 0;
+        }
+      };
+      clock.setTimeout(() => {
+        handshakeDone = true;
+        if (stopped) return;
+        emit("drain");
+        brokerRead!();
+      }, handshakeAt);
+      return socket;
+    }
     if (script.handshakeError) {
       clock.setTimeout(() => {
         if (stopped) return;

@@ -1,0 +1,248 @@
+// The real bundle in the host runtime publishes its RESULT to a real Mosquitto
+// on loopback that requires client certificates (require_certificate,
+// use_identity_as_username, an ACL that lets each device write only its own
+// topic). Mosquitto is started and stopped here; skipped where it is not
+// installed (Debian's package: /usr/sbin/mosquitto).
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import tls from "node:tls";
+import mqttPacket from "mqtt-packet";
+import { MQTT_DEFAULTS, type MqttConfig } from "../../app/config.ts";
+import { startChecker } from "../../scripts/checker/server.ts";
+import { buildBundle } from "../../scripts/lib/bundle.ts";
+import { pemToBase64 } from "../../scripts/lib/certs.ts";
+import { issueLeaf, type Issued } from "../../scripts/lib/pki.ts";
+import { runBundle } from "../../scripts/lib/run-bundle.ts";
+import { appConfig } from "../support/run-app.ts";
+import { closedPort, createTestPki, startTlsServer, type TestPki } from "../support/tls-servers.ts";
+
+const MOSQUITTO = "/usr/sbin/mosquitto";
+
+interface Broker {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Waits (bounded) until something accepts TCP connections on the port. */
+async function listening(port: number, child: ChildProcess): Promise<void> {
+  const until = performance.now() + 10_000;
+  while (performance.now() < until) {
+    if (child.exitCode !== null) throw new Error("mosquitto exited with " + child.exitCode);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("mosquitto did not listen on " + port);
+}
+
+/**
+ * Mosquitto over TLS on loopback. Its files are world-readable in a
+ * world-readable folder: started as root, Mosquitto 2.0 drops to its own
+ * user, which cannot read a 0700 temporary folder.
+ */
+async function startMosquitto(pki: TestPki): Promise<Broker> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mosquitto-"));
+  fs.chmodSync(dir, 0o755);
+  const port = await closedPort();
+  const files: Record<string, string> = {
+    "ca.pem": pki.ca.certPem,
+    "server.pem": pki.server.certPem,
+    "server.key": pki.server.keyPem,
+    acl: "pattern write espruino-tls-check/%u/result\nuser reader\ntopic read espruino-tls-check/#\n",
+    "mosquitto.conf": [
+      `listener ${port} 127.0.0.1`,
+      `cafile ${dir}/ca.pem`,
+      `certfile ${dir}/server.pem`,
+      `keyfile ${dir}/server.key`,
+      "require_certificate true",
+      "use_identity_as_username true",
+      `acl_file ${dir}/acl`,
+      "persistence false",
+      "log_dest stderr",
+      "",
+    ].join("\n"),
+  };
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text, { mode: 0o644 });
+  const child = spawn(MOSQUITTO, ["-c", path.join(dir, "mosquitto.conf")], { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  child.stderr?.on("data", (data: Buffer) => (log += data.toString()));
+  try {
+    await listening(port, child);
+  } catch (error) {
+    child.kill();
+    throw new Error(`${(error as Error).message}\n${log}`);
+  }
+  return {
+    port,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A subscriber with its own client certificate (CN "reader"): resolves once subscribed; `next()` gives the next message. */
+async function subscribe(port: number, pki: TestPki, reader: Issued, topic: string): Promise<{ next(): Promise<{ topic: string; payload: string }>; close(): void }> {
+  const socket = tls.connect({ host: "127.0.0.1", port, ca: pki.ca.certPem, cert: reader.certPem, key: reader.keyPem, servername: "localhost" });
+  const parser = mqttPacket.parser({ protocolVersion: 4 });
+  const messages: Array<{ topic: string; payload: string }> = [];
+  const waiters: Array<() => void> = [];
+  let subscribed: () => void = () => {};
+  parser.on("packet", (packet) => {
+    if (packet.cmd === "suback") subscribed();
+    if (packet.cmd === "publish") {
+      messages.push({ topic: packet.topic, payload: packet.payload.toString() });
+      if (packet.qos === 1) socket.write(mqttPacket.generate({ cmd: "puback", messageId: packet.messageId! }));
+      waiters.shift()?.();
+    }
+  });
+  socket.on("data", (data) => parser.parse(data));
+  await new Promise<void>((resolve, reject) => {
+    subscribed = resolve;
+    socket.on("error", reject);
+    socket.on("secureConnect", () => {
+      socket.write(mqttPacket.generate({ cmd: "connect", clientId: "reader", protocolVersion: 4, clean: true, keepalive: 60 }));
+      socket.write(mqttPacket.generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic, qos: 1 }] }));
+    });
+  });
+  return {
+    next: async () => {
+      if (messages.length === 0) await new Promise<void>((resolve) => waiters.push(resolve));
+      return messages.shift()!;
+    },
+    close: () => socket.destroy(),
+  };
+}
+
+describe("publishing to a real Mosquitto with mutual TLS (host runtime)", function () {
+  this.timeout(90_000);
+  let pki: TestPki;
+  let broker: Broker | null = null;
+  let reader: Issued;
+  const closers: Array<() => unknown> = [];
+
+  before(async function () {
+    if (!fs.existsSync(MOSQUITTO)) {
+      console.log(`    (skipped: ${MOSQUITTO} is not installed)`);
+      this.skip();
+    }
+    pki = await createTestPki();
+    reader = await issueLeaf(pki.ca, "client", { commonName: "reader" });
+    broker = await startMosquitto(pki);
+    const checker = await startChecker({ pki: { caPem: pki.ca.certPem, serverCertPem: pki.server.certPem, serverKeyPem: pki.server.keyPem } });
+    closers.push(() => checker.close());
+    checkerUrl = checker.url;
+  });
+  let checkerUrl = "";
+
+  after(async () => {
+    for (const close of closers) await close();
+    await broker?.stop();
+  });
+
+  function mqtt(overrides: Partial<MqttConfig> = {}): MqttConfig {
+    return {
+      host: "localhost",
+      port: broker!.port,
+      clientId: "device-01",
+      topic: MQTT_DEFAULTS.topic("device-01"),
+      keepAlive: MQTT_DEFAULTS.keepAlive,
+      everyMs: 0,
+      ...overrides,
+    };
+  }
+
+  async function run(client: Issued, overrides: Partial<MqttConfig> = {}) {
+    const config = appConfig({ url: checkerUrl, ca: pemToBase64(pki.ca.certPem), cert: pemToBase64(client.certPem), key: pemToBase64(client.keyPem), mqtt: mqtt(overrides) });
+    const bundle = await buildBundle(config);
+    assert.deepEqual(bundle.problems, []);
+    return runBundle(bundle.code, { timeoutMs: 60_000 });
+  }
+
+  it("publishes the RESULT with the device's certificate; a subscriber receives it on the device's topic", async () => {
+    const subscriber = await subscribe(broker!.port, pki, reader, "espruino-tls-check/+/result");
+    closers.push(() => subscriber.close());
+    const outcome = await run(pki.client);
+    assert.equal(outcome.timedOut, false, outcome.lines.join("\n"));
+    const result = outcome.result as unknown as Record<string, unknown>;
+    assert.equal(result.ok, true, outcome.lines.join("\n"));
+    const report = result.report as Record<string, unknown>;
+    assert.equal(report.published, true, outcome.lines.join("\n"));
+    assert.equal(report.cert_verified, true);
+    assert.equal(report.topic, "espruino-tls-check/device-01/result");
+    assert.equal(report.broker, "localhost:" + broker!.port);
+    const message = await subscriber.next();
+    assert.equal(message.topic, "espruino-tls-check/device-01/result");
+    const published = JSON.parse(message.payload) as Record<string, unknown>;
+    assert.equal(published.ok, true);
+    assert.equal(published.rating, result.rating);
+    assert.equal(published.report, undefined, "the publish outcome is not part of what is published");
+  });
+
+  it("a topic the ACL denies: Mosquitto still sends PUBACK to an MQTT 3.1.1 client, so the device reports published and nobody receives it", async () => {
+    const subscriber = await subscribe(broker!.port, pki, reader, "espruino-tls-check/#");
+    closers.push(() => subscriber.close());
+    const denied = await run(pki.client, { topic: "espruino-tls-check/someone-else/result" });
+    const report = (denied.result as unknown as Record<string, unknown>).report as Record<string, unknown>;
+    assert.equal(report.published, true, "MQTT 3.1.1 has no way to say no to a PUBLISH");
+    // The next message the subscriber gets is the allowed one that followed: the denied one was dropped.
+    await run(pki.client);
+    assert.equal((await subscriber.next()).topic, "espruino-tls-check/device-01/result");
+  });
+
+  it("a client certificate from another CA: not published, a handshake failure with the client-certificate hint", async () => {
+    const stranger = await issueLeaf(pki.otherCa, "client", { commonName: "device-01" });
+    // The check's own server (the checker) does not ask for a certificate: only the broker refuses it.
+    const outcome = await run(stranger);
+    const report = (outcome.result as unknown as Record<string, unknown>).report as Record<string, unknown>;
+    assert.equal(report.published, false, outcome.lines.join("\n"));
+    assert.equal(report.error, "TLS_HANDSHAKE");
+    assert.match(String(report.hint), /client certificate/, JSON.stringify(report));
+  });
+
+  it("a closed broker port: not published, REFUSED", async () => {
+    const outcome = await run(pki.client, { port: await closedPort() });
+    assert.ok(outcome.result, outcome.lines.join("\n"));
+    const report = (outcome.result as unknown as Record<string, unknown>).report as Record<string, unknown>;
+    assert.equal(report.published, false);
+    assert.equal(report.error, "REFUSED");
+  });
+});
+
+describe("publishing to a broker that accepts TLS and never answers (host runtime)", function () {
+  this.timeout(60_000);
+
+  it("TIMEOUT: no CONNACK within the deadline", async () => {
+    const pki = await createTestPki();
+    // A TLS server that waits for an HTTP head: to an MQTT client it accepts TLS and stays silent.
+    const silent = await startTlsServer({ cert: pki.server, answer: { kind: "stall" } });
+    try {
+      const mqtt: MqttConfig = { host: "127.0.0.1", port: silent.port, clientId: "device-01", topic: "t", keepAlive: 60, everyMs: 0 };
+      // No check server: the check fails at once (a closed port), and its RESULT is published all the same.
+      const config = appConfig({ url: `https://127.0.0.1:${await closedPort()}/a/check`, ca: pemToBase64(pki.ca.certPem), deadlineMs: 2000, mqtt });
+      const outcome = await runBundle((await buildBundle(config)).code, { timeoutMs: 30_000 });
+      const result = outcome.result as unknown as Record<string, unknown>;
+      assert.equal(result.error, "REFUSED");
+      const report = result.report as Record<string, unknown>;
+      assert.equal(report.published, false, outcome.lines.join("\n"));
+      assert.equal(report.error, "TIMEOUT");
+      assert.match(String(report.detail), /no CONNACK in 2 s/);
+    } finally {
+      await silent.close();
+    }
+  });
+});
