@@ -1,4 +1,4 @@
-// npm run virtual-device -- [--listen 127.0.0.1:2323] [--stock-tls] [--storage FILE]
+// npm run virtual-device -- [--listen 127.0.0.1:2323] [--firmware wolfssl|mbedtls|stock] [--storage FILE]
 // The host runtime served as an Espruino console over TCP, for the espruino
 // CLI (`espruino --no-ble -p tcp://127.0.0.1:2323 ...`): upload and REPL
 // without hardware. Listens on loopback unless told otherwise.
@@ -7,6 +7,8 @@ import pc from "picocolors";
 import { startVirtualDevice } from "./host/device.ts";
 import { stopProbe } from "./host/probe.ts";
 import { listenFailure } from "./lib/listen.ts";
+import { type Firmware, firmwareTls } from "./host/firmware.ts";
+import { addFirmwareOptions, chosenFirmware } from "./host/firmware-option.ts";
 
 interface Listen {
   host: string;
@@ -21,7 +23,7 @@ function parseListen(value: string): Listen {
   return { host: match[1] || match[2] || "127.0.0.1", port };
 }
 
-const program = new Command()
+const program = addFirmwareOptions(new Command())
   .name("npm run virtual-device --")
   .description(
     "Serve the host runtime as an Espruino console over TCP, so that the espruino CLI can upload to it and run a REPL on it " +
@@ -32,24 +34,31 @@ const program = new Command()
       .argParser(parseListen)
       .default({ host: "127.0.0.1", port: 2323 }, "127.0.0.1:2323"),
   )
-  .option("--stock-tls", "behave like stock Espruino's TLS: no verification, no SNI, RSA key exchange only")
   .option("--no-tls", "behave like firmware built without TLS: require(\"tls\") fails (the check reports NO_TLS)")
   .option("--storage <file>", "keep the device's Storage in this JSON file across runs (default: in memory only)")
   .option("-v, --verbose", "also show what the device prints")
-  .action(async (options: { listen: Listen; stockTls?: boolean; tls: boolean; storage?: string; verbose?: boolean }) => {
+  .action(async (options: { listen: Listen; tls: boolean; storage?: string; verbose?: boolean }, command: Command) => {
     const say = (text: string): void => void process.stderr.write(text + "\n");
     let device;
+    let firmware: Firmware;
+    try {
+      firmware = chosenFirmware(command);
+    } catch (error) {
+      say(pc.red(`error: ${(error as Error).message}`));
+      process.exitCode = 1;
+      return;
+    }
     try {
       device = await startVirtualDevice({
         host: options.listen.host,
         port: options.listen.port,
-        stockTls: options.stockTls === true,
+        firmware,
         noTls: options.tls === false,
         storageFile: options.storage,
         onOutput: options.verbose ? (text) => void process.stdout.write(text) : undefined,
         log: (event, detail) => {
           if (event === "listening") {
-            say(pc.green(`virtual device listening on ${detail}`) + (options.stockTls ? pc.yellow(" (stock TLS)") : ""));
+            say(pc.green(`virtual device listening on ${detail}`) + pc.dim(` (${options.tls ? firmwareTls(firmware).title : "no TLS"})`));
             say(`connect with: npx espruino --no-ble -p ${detail}`);
           } else if (event === "connected") say(pc.cyan(`client connected from ${detail}`));
           else if (event === "disconnected") say(pc.dim(`client ${detail} disconnected`));

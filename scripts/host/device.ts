@@ -7,11 +7,13 @@ import net from "node:net";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { EspruinoConsole } from "./console.ts";
 import { BOARD, ESPRUINO_VERSION, createHostRuntime, type HostRuntime, type HostRuntimeExtras } from "./runtime.ts";
+import type { Firmware } from "./firmware.ts";
 
 export interface VirtualDeviceOptions {
   host?: string;
   port?: number;
-  stockTls?: boolean;
+  /** The firmware whose TLS the device plays (default: the recommended one). */
+  firmware?: Firmware;
   /** Like firmware built without TLS (require("tls") fails). */
   noTls?: boolean;
   /** Keep Storage in this JSON file (read at start, written on change). */
@@ -99,7 +101,7 @@ export function startVirtualDevice(options: VirtualDeviceOptions = {}): Promise<
   };
   const terminal = new EspruinoConsole(evaluator, send, `Espruino ${ESPRUINO_VERSION} ${BOARD}`);
   const runtime = createHostRuntime({
-    stockTls: options.stockTls,
+    firmware: options.firmware,
     noTls: options.noTls,
     storage,
     write: (text) => {

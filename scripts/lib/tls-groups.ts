@@ -25,11 +25,11 @@ export function hasGroup(name: string): boolean {
   return known;
 }
 
-/** Why this Node cannot speak the hybrid group, or null when it can. */
-export function hybridGroupProblem(): string | null {
-  if (hasGroup(HYBRID_GROUP)) return null;
+/** Why this Node cannot use `group` (by default the hybrid one), or null when it can. */
+export function groupProblem(group = HYBRID_GROUP): string | null {
+  if (hasGroup(group)) return null;
   return (
-    `this Node (${process.version}, OpenSSL ${process.versions.openssl}) has no ${HYBRID_GROUP}: run the tools through npm ` +
+    `this Node (${process.version}, OpenSSL ${process.versions.openssl}) has no ${group}: run the tools through npm ` +
     "(npm start, npm test), which use the project's Node 24 from node_modules; if `npm ci` skipped install scripts, run `npm rebuild node`"
   );
 }
