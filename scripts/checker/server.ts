@@ -47,6 +47,8 @@ export interface CheckerOptions {
 
 export interface ObservedHello {
   hello: ClientHello;
+  /** Size of the TLS records that carried the ClientHello, headers included. */
+  bytes: number;
   /** The JSON answer for this hello (sent when `served` is true). */
   answer: HowsMySslAnswer;
   remoteAddress: string;
@@ -159,9 +161,10 @@ export async function startChecker(options: CheckerOptions = {}): Promise<Checke
     log(`TLS handshake with ${peer} failed: ${error.message.trim()}`);
   });
 
-  function record(socket: Socket, hello: ClientHello): void {
+  function record(socket: Socket, hello: ClientHello, bytes: number): void {
     const observed: ObservedHello = {
       hello,
+      bytes,
       answer: rateClientHello(hello, now()),
       remoteAddress: socket.remoteAddress ?? "",
       remotePort: socket.remotePort ?? 0,
@@ -207,7 +210,7 @@ export async function startChecker(options: CheckerOptions = {}): Promise<Checke
         return reject(`unexpected parser failure: ${(error as Error).message}`);
       }
       stop();
-      record(socket, hello);
+      record(socket, hello, total);
       socket.pause();
       socket.unshift(buffered);
       tlsServer.emit("connection", socket);
