@@ -130,6 +130,8 @@ const STOCK_SUITES = [
 /** mbedTLS 2.x without ECDSA signs only with RSA. */
 const STOCK_SIGNATURE_ALGORITHMS = "RSA+SHA512:RSA+SHA384:RSA+SHA256:RSA+SHA224:RSA+SHA1";
 
+const TLS12_ONLY = { minVersion: "TLSv1.2", maxVersion: "TLSv1.2" } as const;
+
 // Neither firmware resumes sessions (no tickets) or renegotiates.
 const NO_TICKET_NO_RENEGOTIATION = constants.SSL_OP_NO_TICKET | constants.SSL_OP_NO_RENEGOTIATION;
 
@@ -166,8 +168,7 @@ const PROFILES: Record<Firmware, FirmwareTls> = {
     firstVerifyReasonOnly: false,
     needsGroup: null,
     offer: {
-      minVersion: "TLSv1.2",
-      maxVersion: "TLSv1.2",
+      ...TLS12_ONLY,
       ciphers: MBEDTLS_POLICY_SUITES.join(":"),
       ecdhCurve: "X25519:P-256:P-384",
       sigalgs: MBEDTLS_SIGNATURE_ALGORITHMS,
@@ -185,8 +186,7 @@ const PROFILES: Record<Firmware, FirmwareTls> = {
     firstVerifyReasonOnly: false,
     needsGroup: null,
     offer: {
-      minVersion: "TLSv1.2",
-      maxVersion: "TLSv1.2",
+      ...TLS12_ONLY,
       ciphers: STOCK_SUITES.join(":") + ":@SECLEVEL=0",
       sigalgs: STOCK_SIGNATURE_ALGORITHMS,
       secureOptions: constants.SSL_OP_NO_TICKET | constants.SSL_OP_NO_ENCRYPT_THEN_MAC | SSL_OP_NO_EXTENDED_MASTER_SECRET,

@@ -263,19 +263,14 @@ describe("host runtime tls over real TLS (loopback)", function () {
     }
   });
 
+  /** A server certificate for `name` from `issuer`, valid from `fromDay` to `toDay` days from now. */
+  function serverLeaf(issuer: Issued, name: string, fromDay: number, toDay: number): Promise<Issued> {
+    return issueLeaf(issuer, "server", { commonName: name, names: [name], notBefore: daysAfter(currentTime(), fromDay), notAfter: daysAfter(currentTime(), toDay) });
+  }
+
   it("reports an expired certificate, a not-yet-valid one and a name mismatch with mbedTLS's reasons", async () => {
-    const expired = await issueLeaf(ca, "server", {
-      commonName: "localhost",
-      names: ["localhost"],
-      notBefore: daysAfter(currentTime(), -10),
-      notAfter: daysAfter(currentTime(), -1),
-    });
-    const future = await issueLeaf(ca, "server", {
-      commonName: "localhost",
-      names: ["localhost"],
-      notBefore: daysAfter(currentTime(), 1),
-      notAfter: daysAfter(currentTime(), 10),
-    });
+    const expired = await serverLeaf(ca, "localhost", -10, -1);
+    const future = await serverLeaf(ca, "localhost", 1, 10);
     const elsewhere = await issueLeaf(ca, "server", { commonName: "example.test", names: ["example.test", "10.0.0.1"] });
     const cases: Array<[Issued, string, RegExp]> = [
       [expired, "localhost", /^uncaught InternalError: mbedtls_x509_crt_verify: The certificate validity has expired \(mbedtls_ssl_handshake returned -0x2700\)$/],
@@ -296,18 +291,8 @@ describe("host runtime tls over real TLS (loopback)", function () {
   });
 
   it("a certificate with several problems: mbedTLS lists them all, wolfSSL only the first it finds", async () => {
-    const expiredElsewhere = await issueLeaf(otherCa, "server", {
-      commonName: "example.test",
-      names: ["example.test"],
-      notBefore: daysAfter(currentTime(), -10),
-      notAfter: daysAfter(currentTime(), -1),
-    });
-    const expiredWrongName = await issueLeaf(ca, "server", {
-      commonName: "example.test",
-      names: ["example.test"],
-      notBefore: daysAfter(currentTime(), -10),
-      notAfter: daysAfter(currentTime(), -1),
-    });
+    const expiredElsewhere = await serverLeaf(otherCa, "example.test", -10, -1);
+    const expiredWrongName = await serverLeaf(ca, "example.test", -10, -1);
     const verifyError = async (leaf: Issued, firmware: Firmware): Promise<string> => {
       const srv = await startTlsServer({ cert: leaf.certPem, key: leaf.keyPem });
       servers.push(srv);
