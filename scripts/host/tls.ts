@@ -402,7 +402,9 @@ class EspruinoTlsSocket {
   private onError(error: NodeJS.ErrnoException): void {
     if (this.phase === "closed") return;
     const code = mbedtlsCodeForNodeError(error.code, error.message);
-    if (this.phase === "handshake" || (this.firmware.lateRefusalFailsHandshake && !this.received)) {
+    // A connection that just drops (-1) stays a plain close, as on the wolfSSL backend.
+    const lateRefusal = this.firmware.lateRefusalFailsHandshake && !this.received && code !== MBEDTLS.NET_CLOSED;
+    if (this.phase === "handshake" || lateRefusal) {
       // Stock's bundled mbedTLS has no ECDSA: when a server asks for the client
       // certificate, signing with an EC key fails first (measured: -0x3f00).
       const ecKey = this.firmware.ecClientKeyFails && this.material.cert !== undefined && this.material.keyType === "ec";

@@ -28,7 +28,7 @@ interface TestServer {
   close(): Promise<void>;
 }
 
-type Mode = "close_notify" | "fin" | "rst" | "silent";
+type Mode = "close_notify" | "fin" | "rst" | "silent" | "rst-after-handshake";
 
 function der(pem: string): string {
   return pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
@@ -48,6 +48,10 @@ function startTlsServer(options: tls.TlsOptions, mode: Mode = "close_notify", bo
     };
     seen.push(entry);
     socket.on("error", () => {});
+    if (mode === "rst-after-handshake") {
+      setTimeout(() => raws.get(socket.remotePort ?? -1)?.resetAndDestroy(), 30);
+      return;
+    }
     socket.on("data", (chunk: Buffer) => {
       entry.request += chunk.toString("latin1");
       if (!entry.request?.endsWith("\r\n\r\n") || mode === "silent") return;
@@ -353,6 +357,14 @@ describe("host runtime tls over real TLS (loopback)", function () {
         const { events } = await runClient(`https://127.0.0.1:${srv.port}/`, {}, { firmware });
         assert.deepEqual(withoutDrains(events), ["connect true true", `data string ${JSON.stringify(RESPONSE)}`, "end", "close false"], `${mode} ${firmware}`);
       }
+    }
+  });
+
+  it("a connection reset right after the handshake, before any data, is a plain close with every firmware", async () => {
+    for (const firmware of ["wolfssl", "mbedtls", "stock"] as const) {
+      const srv = await serve({}, "rst-after-handshake");
+      const { events } = await runClient(`https://127.0.0.1:${srv.port}/`, {}, { firmware });
+      assert.deepEqual(withoutDrains(events), ["connect true true", "end", "close false"], firmware);
     }
   });
 
