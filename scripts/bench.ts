@@ -1,53 +1,117 @@
-// npm run bench: bundle size, the median wall time of one check through the
-// host runtime against the local checker next to `openssl s_client` making
-// the same request, and peak memory. Figures go in the README by hand.
+// npm run bench: bundle sizes, the time of one check through the host runtime
+// as each of this project's firmwares (TLS 1.3 with X25519MLKEM768, TLS 1.2),
+// with and without the verification probe, next to `openssl s_client` making
+// the same request, the bare handshakes, ClientHello sizes and peak memory.
+// Figures go in the README by hand.
+//
+// How it measures: everything runs against one local checker in this
+// process. After one untimed round (module loading, first handshakes), each
+// round runs every timed figure once, in an order rotated from round to round,
+// so that the figures share the machine's conditions and none always goes
+// first. Each run's outcome is checked (the check completed, with the
+// expected TLS version, group and verification) before its time counts.
+// Times are wall clock (performance.now()); min, median and max per figure.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import tls from "node:tls";
 import { Command, Option } from "commander";
 import { ensureDevPki } from "./checker/dev-pki.ts";
-import { startChecker } from "./checker/server.ts";
+import { type Checker, startChecker } from "./checker/server.ts";
 import { buildBundle } from "./lib/bundle.ts";
 import { wholeNumber } from "./lib/args.ts";
 import { runMain, say, UsageError } from "./lib/cli.ts";
 import { resolveConfig } from "./lib/config.ts";
+import { currentTime } from "./lib/clock.ts";
 import { runBundle } from "./lib/run-bundle.ts";
+import type { Firmware } from "./host/firmware.ts";
+import { firmwareProblem, firmwareTls } from "./host/firmware.ts";
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+interface Spread {
+  min: number;
+  median: number;
+  max: number;
 }
 
-/** One GET /a/check with openssl s_client, verifying against the CA; resolves to the wall time in ms. */
-function opensslCheck(port: number, caPath: string): Promise<number> {
+function spread(values: number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { min: sorted[0], median, max: sorted[sorted.length - 1] };
+}
+
+/** One timed thing: runs once and resolves to its wall time in ms, or throws when its outcome is wrong. */
+interface Figure {
+  key: string;
+  label: string;
+  run: () => Promise<number>;
+}
+
+async function timed(what: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await what();
+  return performance.now() - started;
+}
+
+/** One GET /a/check with openssl s_client, verifying against the CA; checks the answer's TLS version. */
+function opensslCheck(port: number, caPath: string, versionFlag: "-tls1_2" | "-tls1_3", expected: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(
-      "openssl",
-      ["s_client", "-connect", `127.0.0.1:${port}`, "-CAfile", caPath, "-verify_return_error", "-quiet"],
-      { stdio: ["pipe", "pipe", "pipe"] },
-    );
+    const child = spawn("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-CAfile", caPath, "-verify_return_error", "-quiet", versionFlag], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (data) => (out += data));
     child.on("error", (error) => reject(new Error(`cannot run openssl: ${error.message}`)));
     child.on("close", () => {
-      if (!out.includes('"rating"')) reject(new Error("openssl s_client got no answer:\n" + out.slice(0, 300)));
-      else resolve(performance.now() - started);
+      const body = out.slice(out.indexOf("\r\n\r\n") + 4);
+      let version: unknown;
+      try {
+        version = (JSON.parse(body) as { tls_version?: unknown }).tls_version;
+      } catch {
+        version = undefined;
+      }
+      if (version === expected) resolve();
+      else reject(new Error(`openssl s_client ${versionFlag}: expected ${expected}, got:\n${out.slice(0, 300)}`));
     });
     child.stdin.end(`GET /a/check HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
   });
 }
 
+/** A bare node:tls handshake with the checker, until both sides have finished; checks version and group. */
+function handshake(checker: Checker, options: tls.ConnectionOptions, protocol: string, group: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: "127.0.0.1", port: checker.port, ca: checker.caPem, ...options }, () => {
+      const seen = [socket.getProtocol(), (socket.getEphemeralKeyInfo() as { name?: string } | null)?.name];
+      socket.destroy();
+      if (seen[0] === protocol && seen[1] === group) resolve();
+      else reject(new Error(`handshake: expected ${protocol} with ${group}, got ${seen.join(" with ")}`));
+    });
+    socket.on("error", reject);
+  });
+}
+
+/** Lines of a left-aligned table whose columns line up in any terminal or file. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ").trimEnd());
+}
+
+function progress(text: string): void {
+  // Progress only on a terminal, where \r rewrites the line; in a pipe it would run together.
+  if (process.stderr.isTTY) process.stderr.write(`\r${text}\x1b[K`);
+}
+
 async function main(): Promise<number> {
   const program = new Command("bench")
-    .description("Measure bundle size, check time (host runtime vs openssl s_client) and peak memory against the local checker.")
-    .addOption(new Option("--runs <n>", "timed runs of each").default(9).argParser(wholeNumber("--runs")))
+    .description("Measure bundle sizes, check and handshake times (host runtime as each firmware vs openssl s_client) and peak memory against the local checker.")
+    .addOption(new Option("--runs <n>", "timed runs of each figure (rounds)").default(21).argParser(wholeNumber("--runs")))
     .option("--json", "print the figures as JSON");
   program.parse();
   const { runs, json } = program.opts<{ runs: number; json?: boolean }>();
   if (!Number.isInteger(runs) || runs < 1 || runs > 200) throw new UsageError("--runs takes 1 to 200");
+  const problem = firmwareProblem(firmwareTls("wolfssl"));
+  if (problem) throw new UsageError(problem);
 
   const defaultBundle = await buildBundle(resolveConfig({}).config);
   const pkiDir = fs.mkdtempSync(path.join(os.tmpdir(), "tls-check-bench-"));
@@ -57,46 +121,99 @@ async function main(): Promise<number> {
     const config = resolveConfig({ url: checker.url, ca: pki.caPath, probe: false }).config;
     const bundle = await buildBundle(config);
     const withProbe = await buildBundle({ ...config, probe: true });
-    const timings = { runtime: [] as number[], runtimeWithProbe: [] as number[], openssl: [] as number[] };
     let memoryPeak = 0;
-    // One untimed round first: module loading and the first handshake are not what is measured.
-    await runBundle(bundle.code);
-    await opensslCheck(checker.port, pki.caPath);
-    for (let i = 0; i < runs; i++) {
-      process.stderr.write(`\rrun ${i + 1}/${runs}`);
-      let started = performance.now();
-      const outcome = await runBundle(bundle.code);
-      timings.runtime.push(performance.now() - started);
-      if (!outcome.result?.ok) throw new Error("the check failed:\n" + outcome.lines.join("\n"));
-      memoryPeak = Math.max(memoryPeak, outcome.memoryPeak);
-      started = performance.now();
-      await runBundle(withProbe.code);
-      timings.runtimeWithProbe.push(performance.now() - started);
-      timings.openssl.push(await opensslCheck(checker.port, pki.caPath));
+    const helloBytes: Partial<Record<Firmware, number>> = {};
+
+    const check = (firmware: Firmware, code: string, probed: boolean): (() => Promise<number>) => {
+      const expected = firmware === "wolfssl" ? { version: "TLS 1.3", group: "X25519MLKEM768" } : { version: "TLS 1.2", group: "X25519" };
+      return async () => {
+        // Until the RESULT line: the runner then polls for idleness, which is not the check's time.
+        const started = performance.now();
+        let reported = NaN;
+        const outcome = await runBundle(code, { firmware, onLine: (line) => void (line.startsWith("RESULT ") && (reported = performance.now())) });
+        const result = outcome.result;
+          const group = outcome.handshakes[0]?.group;
+        if (!result?.ok || result.tls_version !== expected.version || group !== expected.group || result.cert_verified !== (probed ? true : null)) {
+          throw new Error(`the check as ${firmware} did not go as expected (${expected.version}, ${expected.group}):\n` + outcome.lines.join("\n"));
+        }
+        memoryPeak = Math.max(memoryPeak, outcome.memoryPeak);
+        helloBytes[firmware] = checker.hellos.at(-1)?.bytes;
+        return reported - started;
+      };
+    };
+    const figures: Figure[] = [
+      { key: "check_tls13_hybrid", label: "one check, host runtime as wolfssl (TLS 1.3, X25519MLKEM768)", run: check("wolfssl", bundle.code, false) },
+      { key: "check_tls13_hybrid_probe", label: "  with the verification probe (a second connection)", run: check("wolfssl", withProbe.code, true) },
+      { key: "check_tls12", label: "one check, host runtime as mbedtls (TLS 1.2, X25519)", run: check("mbedtls", bundle.code, false) },
+      { key: "check_tls12_probe", label: "  with the verification probe (a second connection)", run: check("mbedtls", withProbe.code, true) },
+      { key: "openssl_tls13", label: "one check, openssl s_client -tls1_3 (X25519)", run: () => timed(() => opensslCheck(checker.port, pki.caPath, "-tls1_3", "TLS 1.3")) },
+      { key: "openssl_tls12", label: "one check, openssl s_client -tls1_2 (X25519)", run: () => timed(() => opensslCheck(checker.port, pki.caPath, "-tls1_2", "TLS 1.2")) },
+      {
+        key: "handshake_tls13_hybrid",
+        label: "handshake, node:tls, TLS 1.3 X25519MLKEM768",
+        run: () => timed(() => handshake(checker, { ecdhCurve: "X25519MLKEM768" }, "TLSv1.3", "X25519MLKEM768")),
+      },
+      { key: "handshake_tls13", label: "handshake, node:tls, TLS 1.3 X25519", run: () => timed(() => handshake(checker, { ecdhCurve: "X25519" }, "TLSv1.3", "X25519")) },
+      {
+        key: "handshake_tls12",
+        label: "handshake, node:tls, TLS 1.2 ECDHE X25519",
+        run: () => timed(() => handshake(checker, { ecdhCurve: "X25519", maxVersion: "TLSv1.2" }, "TLSv1.2", "X25519")),
+      },
+    ];
+    const times = new Map<string, number[]>(figures.map((figure) => [figure.key, []]));
+
+    if (!json) say(`measuring ${figures.length} figures, ${runs} interleaved rounds after one untimed round...`);
+    for (const figure of figures) await figure.run();
+    for (let round = 0; round < runs; round++) {
+      progress(`round ${round + 1}/${runs}`);
+      for (let i = 0; i < figures.length; i++) {
+        const figure = figures[(i + round) % figures.length];
+        times.get(figure.key)!.push(await figure.run());
+      }
     }
-    process.stderr.write("\n");
-    const figures = {
+    progress("");
+    if (process.stderr.isTTY) process.stderr.write("\r");
+
+    const spreads = Object.fromEntries(figures.map((figure) => [figure.key, spread(times.get(figure.key)!)]));
+    const ratio = (a: string, b: string): number => Number((spreads[a].median / spreads[b].median).toFixed(2));
+    const report = {
+      measured: currentTime().toISOString(),
+      node: process.version,
+      openssl_node: process.versions.openssl,
+      cpus: os.cpus().length,
+      runs,
       bundle_bytes_default: defaultBundle.bytes,
       bundle_bytes_local: bundle.bytes,
-      runs,
-      median_ms_host_runtime: Math.round(median(timings.runtime)),
-      median_ms_host_runtime_with_probe: Math.round(median(timings.runtimeWithProbe)),
-      median_ms_openssl_s_client: Math.round(median(timings.openssl)),
-      ratio_host_runtime_to_openssl: Number((median(timings.runtime) / median(timings.openssl)).toFixed(2)),
+      ms: spreads,
+      ratio_host_runtime_to_openssl_tls12: ratio("check_tls12", "openssl_tls12"),
+      ratio_host_runtime_to_openssl_tls13: ratio("check_tls13_hybrid", "openssl_tls13"),
+      client_hello_bytes: helloBytes,
       peak_memory_blocks_host_runtime: memoryPeak,
-      node: process.version,
-      cpus: os.cpus().length,
     };
     if (json) {
-      say(JSON.stringify(figures, null, 2));
-    } else {
-      say(`bundle (default config, one pinned root CA)   ${figures.bundle_bytes_default} bytes`);
-      say(`bundle (local checker, dev CA)                ${figures.bundle_bytes_local} bytes`);
-      say(`one check, host runtime (median of ${runs})     ${figures.median_ms_host_runtime} ms`);
-      say(`  with the verification probe                 ${figures.median_ms_host_runtime_with_probe} ms`);
-      say(`one check, openssl s_client (median of ${runs}) ${figures.median_ms_openssl_s_client} ms`);
-      say(`ratio host runtime / openssl                  ${figures.ratio_host_runtime_to_openssl}`);
-      say(`peak memory, host runtime estimate            ${figures.peak_memory_blocks_host_runtime} blocks`);
+      say(JSON.stringify(report, null, 2));
+      return 0;
+    }
+    const ms = (value: number): string => `${value.toFixed(1)} ms`;
+    say(`${report.measured}, Node ${report.node} (OpenSSL ${report.openssl_node}), ${report.cpus} CPUs; ${runs} runs of each figure, interleaved`);
+    say("");
+    for (const line of table([
+      ["figure", "min", "median", "max"],
+      ...figures.map((figure) => [figure.label, ms(spreads[figure.key].min), ms(spreads[figure.key].median), ms(spreads[figure.key].max)]),
+    ])) {
+      say(line);
+    }
+    say("");
+    for (const line of table([
+      ["bundle, default configuration (one pinned root CA)", `${report.bundle_bytes_default} bytes`],
+      ["bundle, local checker (dev CA)", `${report.bundle_bytes_local} bytes`],
+      ["ClientHello to 127.0.0.1 (no SNI), host runtime as wolfssl", `${helloBytes.wolfssl} bytes`],
+      ["ClientHello to 127.0.0.1 (no SNI), host runtime as mbedtls", `${helloBytes.mbedtls} bytes`],
+      ["median ratio host runtime / openssl, TLS 1.2", String(report.ratio_host_runtime_to_openssl_tls12)],
+      ["median ratio host runtime / openssl, TLS 1.3", `${report.ratio_host_runtime_to_openssl_tls13} (X25519MLKEM768 against X25519)`],
+      ["peak memory, host runtime estimate", `${memoryPeak} blocks`],
+    ])) {
+      say(line);
     }
     return 0;
   } finally {

@@ -2,6 +2,7 @@
 // the local howsmyssl-compatible checker on loopback, runs the bundle in the
 // host runtime pinned to the development CA, prints the report and exits
 // 0 (check completed), 2 (check failed), 1 (usage), 3 (rating at --fail-on or worse).
+//   npm start -- --firmware wolfssl|mbedtls|stock          which firmware's TLS the host runtime plays
 //   npm start -- --url URL --ca FILE [--cert F --key F]   check any endpoint
 //   npm start -- --serve [--host ADDR] [--port N]          only the checker, for a real board
 import os from "node:os";
@@ -19,26 +20,27 @@ import { runBundle } from "./lib/run-bundle.ts";
 import { currentTime } from "./lib/clock.ts";
 import { checkListenAddress } from "./lib/listen.ts";
 import { formatProblems } from "./gate/gate.ts";
+import { type Firmware, firmwareTls } from "./host/firmware.ts";
+import { describeHandshake } from "./host/tls.ts";
+import { addFirmwareOptions, chosenFirmware } from "./host/firmware-option.ts";
 
 interface StartFlags extends ConfigFlags {
   serve?: boolean;
   host: string;
   port?: number;
   san: string[];
-  stockTls?: boolean;
   failOn?: FailOn;
   mtls?: boolean;
 }
 
 function program(): Command {
-  return addConfigOptions(
+  const command = addConfigOptions(
     new Command("start")
       .description(
         "Run the TLS health check without a board: the real bundle in the host runtime against the local checker " +
           "(default), or against any endpoint with --url and --ca. Exit codes: 0 completed, 2 check failed, 1 usage error, 3 rating at --fail-on or worse.",
       )
       .addOption(new Option("--fail-on <rating>", "exit 3 when the rating is this or worse").choices(["improvable", "bad"]))
-      .option("--stock-tls", "run with stock Espruino's TLS (no verification, no SNI) instead of this project's firmware")
       .option("--mtls", "local checker only: require a client certificate and present the development one")
       .option("--serve", "only run the checker, for a real device on the network; prints the CA to pin")
       .option("--host <addr>", "--serve: address to listen on", "127.0.0.1")
@@ -49,6 +51,7 @@ function program(): Command {
       ca: "PEM file of the CA to pin (default: the local checker's CA; with --url: the configuration's, else certs/isrg-root-x1.pem)",
     },
   );
+  return addFirmwareOptions(command);
 }
 
 /** Addresses a device on the LAN can reach this machine by, for the server certificate. */
@@ -96,7 +99,7 @@ async function serve(flags: StartFlags): Promise<number> {
   return EXIT.OK;
 }
 
-async function check(flags: StartFlags): Promise<number> {
+async function check(flags: StartFlags, firmware: Firmware): Promise<number> {
   let closeChecker: (() => Promise<void>) | null = null;
   let configFlags: ConfigFlags = flags;
   try {
@@ -126,13 +129,14 @@ async function check(flags: StartFlags): Promise<number> {
       fail("the bundle uses JavaScript that Espruino cannot run:\n" + formatProblems(bundle.problems, "dist/app.js"));
       return EXIT.USAGE;
     }
-    say(pc.dim(`bundle ${bundle.bytes} bytes; running it in the host runtime (${flags.stockTls ? "stock Espruino TLS" : "this project's TLS policy"})`));
+    say(pc.dim(`bundle ${bundle.bytes} bytes; running it in the host runtime as ${firmwareTls(firmware).title}`));
     const outcome = await runBundle(bundle.code, {
-      stockTls: flags.stockTls,
+      firmware,
       // The RESULT line stays plain even with colour on: tools parse it.
       onLine: say,
       timeoutMs: resolved.config.deadlineMs * 2 + 10_000,
     });
+    for (const handshake of outcome.handshakes) say(pc.dim(`negotiated with ${handshake.host}:${handshake.port}: ${describeHandshake(handshake)}`));
     const result = outcome.result;
     if (!result) {
       fail(outcome.timedOut ? "the program did not finish in time" : "the program ended without a RESULT line");
@@ -152,9 +156,14 @@ async function main(): Promise<number> {
   const command = program();
   command.parse();
   const flags = command.opts<StartFlags>();
-  if (flags.serve) return serve(flags);
+  if (flags.serve) {
+    if (command.getOptionValueSource("firmware") === "cli" || command.opts().stockTls) {
+      throw new UsageError("--firmware and --stock-tls choose what the host runtime plays; --serve runs only the checker");
+    }
+    return serve(flags);
+  }
   if (flags.host !== "127.0.0.1" || flags.port !== undefined || flags.san.length) throw new UsageError("--host, --port and --san go with --serve");
-  return check(flags);
+  return check(flags, chosenFirmware(command));
 }
 
 runMain(main);

@@ -1,4 +1,4 @@
-// npm run virtual-device -- [--listen 127.0.0.1:2323 | --tty PATH] [--stock-tls] [--storage FILE]
+// npm run virtual-device -- [--listen 127.0.0.1:2323 | --tty PATH] [--firmware wolfssl|mbedtls|stock] [--storage FILE]
 // The host runtime served as an Espruino console over TCP, for the espruino
 // CLI (`espruino --no-ble -p tcp://127.0.0.1:2323 ...`): upload and REPL
 // without hardware. Listens on loopback unless told otherwise. With --tty it
@@ -9,6 +9,8 @@ import pc from "picocolors";
 import { startVirtualDevice } from "./host/device.ts";
 import { stopProbe } from "./host/probe.ts";
 import { listenFailure } from "./lib/listen.ts";
+import { type Firmware, firmwareTls } from "./host/firmware.ts";
+import { addFirmwareOptions, chosenFirmware } from "./host/firmware-option.ts";
 
 interface Listen {
   host: string;
@@ -42,7 +44,7 @@ function ttyProblem(error: NodeJS.ErrnoException, otherwise: string): string {
   }
 }
 
-const program = new Command()
+const program = addFirmwareOptions(new Command())
   .name("npm run virtual-device --")
   .description(
     "Serve the host runtime as an Espruino console over TCP (or on a terminal, --tty), so that the espruino CLI can upload to it and run a REPL on it " +
@@ -58,25 +60,32 @@ const program = new Command()
       "listen",
     ),
   )
-  .option("--stock-tls", "behave like stock Espruino's TLS: no verification, no SNI, RSA key exchange only")
   .option("--no-tls", "behave like firmware built without TLS: require(\"tls\") fails (the check reports NO_TLS)")
   .option("--storage <file>", "keep the device's Storage in this JSON file across runs (default: in memory only)")
   .option("-v, --verbose", "also show what the device prints")
-  .action(async (options: { listen: Listen; tty?: string; stockTls?: boolean; tls: boolean; storage?: string; verbose?: boolean }) => {
+  .action(async (options: { listen: Listen; tty?: string; tls: boolean; storage?: string; verbose?: boolean }, command: Command) => {
     const say = (text: string): void => void process.stderr.write(text + "\n");
     let device;
+    let firmware: Firmware;
+    try {
+      firmware = chosenFirmware(command);
+    } catch (error) {
+      say(pc.red(`error: ${(error as Error).message}`));
+      process.exitCode = 1;
+      return;
+    }
     try {
       device = await startVirtualDevice({
         host: options.listen.host,
         port: options.listen.port,
         tty: options.tty,
-        stockTls: options.stockTls === true,
+        firmware,
         noTls: options.tls === false,
         storageFile: options.storage,
         onOutput: options.verbose ? (text) => void process.stdout.write(text) : undefined,
         log: (event, detail) => {
           if (event === "listening") {
-            say(pc.green(`virtual device listening on ${detail}`) + (options.stockTls ? pc.yellow(" (stock TLS)") : ""));
+            say(pc.green(`virtual device listening on ${detail}`) + pc.dim(` (${options.tls ? firmwareTls(firmware).title : "no TLS"})`));
             say(options.tty ? "connect to the line's other end: npm run repl -- --port <its path> (docs/serial.md)" : `connect with: npx espruino --no-ble -p ${detail}`);
           } else if (event === "connected") say(pc.cyan(`client connected from ${detail}`));
           else if (event === "disconnected") say(pc.dim(`client ${detail} disconnected`));

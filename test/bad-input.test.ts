@@ -39,6 +39,10 @@ const CASES: BadInput[] = [
   { what: "upload with an unknown option", script: "upload", args: ["--bogus"], expect: /^error: unknown option '--bogus'$/ },
   { what: "upload without --port", script: "upload", args: [], expect: /^error: --port is required/ },
   { what: "upload --deadline too small", script: "upload", args: ["--port", "tcp://127.0.0.1:1", "--deadline", "5"], expect: /^error: --deadline \(deadlineMs\) must be at least 1000 \(got 5\)$/ },
+  { what: "a firmware the host runtime cannot play", script: "start", args: ["--firmware", "esp-idf"], expect: /^error: option '--firmware <name>' argument 'esp-idf' is invalid\. Allowed choices are wolfssl, mbedtls, stock\.$/ },
+  { what: "--stock-tls with another --firmware", script: "start", args: ["--stock-tls", "--firmware", "wolfssl"], expect: /^error: --stock-tls means --firmware stock, not --firmware wolfssl: give one of them$/ },
+  { what: "--firmware with --serve (only the checker runs)", script: "start", args: ["--serve", "--firmware", "mbedtls"], expect: /^error: --firmware and --stock-tls choose what the host runtime plays; --serve runs only the checker$/ },
+  { what: "virtual-device --stock-tls with another --firmware", script: "virtual-device", args: ["--stock-tls", "--firmware", "mbedtls"], expect: /^error: --stock-tls means --firmware stock, not --firmware mbedtls: give one of them$/ },
   { what: "virtual-device --listen that is no address", script: "virtual-device", args: ["--listen", "nonsense"], expect: /^error: option '--listen <host:port>' argument 'nonsense' is invalid\. expected HOST:PORT/ },
 ];
 

@@ -1,6 +1,6 @@
 // npm start as a user runs it: a child process, its output and exit code.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import https from "node:https";
 import os from "node:os";
@@ -8,6 +8,8 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseResultLine } from "../scripts/lib/result.ts";
+import { currentTime } from "../scripts/lib/clock.ts";
+import { CUTOVERS } from "../scripts/lib/cutovers.ts";
 import { plainEnv } from "./support/plain-env.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -18,9 +20,15 @@ interface Run {
   stderr: string;
 }
 
-function start(args: string[], onStdout?: (text: string, child: ChildProcess) => void, timeoutMs = 60_000, env = plainEnv()): Promise<Run> {
+function start(
+  args: string[],
+  onStdout?: (text: string, child: ChildProcess) => void,
+  timeoutMs = 60_000,
+  env = plainEnv(),
+  node = process.execPath,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(node, ["--import", "tsx", "scripts/start.ts", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => {
@@ -56,13 +64,32 @@ function freePort(): Promise<number> {
 describe("npm start", function () {
   this.timeout(90_000);
 
-  it("checks the local checker with the real bundle and exits 0, verified", async () => {
+  it("checks the local checker with the real bundle as the wolfSSL firmware: TLS 1.3 with X25519MLKEM768, verified, Probably Okay, exit 0", async () => {
     const run = await start([]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const outcome = result(run);
     assert.equal(outcome?.ok, true);
     assert.equal(outcome?.cert_verified, true);
+    assert.equal(outcome?.tls_version, "TLS 1.3");
+    assert.equal(outcome?.post_quantum_key_agreement, true);
+    assert.equal(outcome?.session_ticket_supported, false);
+    assert.equal(outcome?.rating, "Probably Okay", "TLS 1.3 with a post-quantum group, on any date");
     assert.match(run.stdout, /local checker on https:\/\/127\.0\.0\.1:\d+\/a\/check/);
+    assert.match(run.stdout, /as this project's wolfSSL firmware \(TLS 1\.3, X25519MLKEM768\)/);
+    assert.match(run.stdout, /negotiated with 127\.0\.0\.1:\d+: TLSv1\.3, X25519MLKEM768, TLS_/);
+  });
+
+  it("--firmware mbedtls: TLS 1.2 without a post-quantum group, rated as howsmyssl rates it on this date", async () => {
+    const run = await start(["--firmware", "mbedtls"]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const outcome = result(run);
+    assert.equal(outcome?.tls_version, "TLS 1.2");
+    assert.equal(outcome?.post_quantum_key_agreement, false);
+    assert.equal(outcome?.session_ticket_supported, false);
+    assert.equal(outcome?.cert_verified, true);
+    // The checker reads the same clock a moment later; the suite runs from 2026-12-01, after the June cutover.
+    assert.equal(outcome?.rating, currentTime() >= CUTOVERS.bad ? "Bad" : "Improvable");
+    assert.match(run.stdout, /negotiated with 127\.0\.0\.1:\d+: TLSv1\.2, X25519, TLS_ECDHE_/);
   });
 
   it("exits 2 with REFUSED for a closed port; the RESULT line stays plain when a CI forces colour", async () => {
@@ -77,17 +104,33 @@ describe("npm start", function () {
   });
 
   it("exits 3 when the rating is at --fail-on or worse", async () => {
-    // Node's TLS offers no post-quantum group: "Improvable" before 2026-12-14, "Bad" after.
-    const run = await start(["--fail-on", "improvable"]);
+    // The mbedTLS firmware offers TLS 1.2 and no post-quantum group: "Improvable" before 2026-12-14, "Bad" after.
+    const run = await start(["--firmware", "mbedtls", "--fail-on", "improvable"]);
     assert.equal(run.code, 3, run.stdout + run.stderr);
     assert.match(run.stdout, /why "(Improvable|Bad)": .*post-quantum/);
   });
 
-  it("runs as stock Espruino would, and warns that the server went unauthenticated", async () => {
-    const run = await start(["--stock-tls"]);
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.equal(result(run)?.cert_verified, false);
-    assert.match(run.stdout, /WARNING: server NOT authenticated/);
+  it("runs as stock Espruino would (--firmware stock, or --stock-tls as before), and warns that the server went unauthenticated", async () => {
+    for (const args of [["--firmware", "stock"], ["--stock-tls"]]) {
+      const run = await start(args);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.equal(result(run)?.cert_verified, false, args.join(" "));
+      assert.match(run.stdout, /WARNING: server NOT authenticated/);
+      assert.match(run.stdout, /as stock Espruino's TLS/);
+    }
+  });
+
+  it("on a Node without X25519MLKEM768 (the one running npm here, when it is older than 24), says in one line how to run it", async function () {
+    const npmNode = process.env.npm_node_execpath;
+    if (!npmNode || npmNode === process.execPath) this.skip();
+    const probe = spawnSync(npmNode, ["-e", "require('tls').createSecureContext({ ecdhCurve: 'X25519MLKEM768' })"]);
+    if (probe.status === 0) this.skip(); // that Node has the hybrid group too
+    const run = await start([], undefined, 60_000, plainEnv(), npmNode);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    const errors = run.stderr.split("\n").filter((line) => line.startsWith("error: "));
+    assert.equal(errors.length, 1, run.stderr);
+    assert.match(errors[0], /^error: --firmware wolfssl: this Node \(v\d+[^)]*\) has no X25519MLKEM768: run the tools through npm/);
+    assert.ok(!run.stderr.includes("    at "), run.stderr);
   });
 
   it("does mutual TLS against the checker with --mtls", async () => {
@@ -98,7 +141,15 @@ describe("npm start", function () {
   });
 
   it("exits 1 with a clear message on bad usage", async () => {
-    for (const args of [["--bogus"], ["--fail-on", "sometimes"], ["--port", "9999"], ["--url", "http://plain.test/"]]) {
+    for (const args of [
+      ["--bogus"],
+      ["--fail-on", "sometimes"],
+      ["--port", "9999"],
+      ["--url", "http://plain.test/"],
+      ["--firmware", "esp-idf"],
+      ["--stock-tls", "--firmware", "wolfssl"],
+      ["--serve", "--firmware", "mbedtls"],
+    ]) {
       const run = await start(args);
       assert.equal(run.code, 1, args.join(" ") + "\n" + run.stdout + run.stderr);
       assert.match(run.stderr, /error/i, args.join(" "));

@@ -9,6 +9,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startVirtualDevice, type VirtualDevice } from "../scripts/host/device.ts";
+import { plainEnv } from "./support/plain-env.ts";
+import { REPO_ROOT as REPO } from "../scripts/lib/paths.ts";
 
 const CLI = path.join(path.dirname(createRequire(import.meta.url).resolve("espruino/package.json")), "bin", "espruino-cli.js");
 
@@ -158,5 +160,29 @@ describe("virtual device with the real espruino CLI", function () {
     await first.waitFor(/Connected/);
     const second = runCli(device, ["-e", "print(1)"]);
     await second.waitFor(/Another client is connected|Disconnected/);
+  });
+
+  it("npm run virtual-device plays the firmware --firmware names (--stock-tls as before), and says which", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [[], /\(this project's wolfSSL firmware \(TLS 1\.3, X25519MLKEM768\)\)/],
+      [["--firmware", "mbedtls"], /\(this project's mbedTLS firmware \(TLS 1\.2\)\)/],
+      [["--stock-tls"], /\(stock Espruino's TLS/],
+    ];
+    for (const [args, expected] of cases) {
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "scripts", "virtual-device.ts"), "--listen", "127.0.0.1:0", ...args], {
+        env: plainEnv(),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let text = "";
+      child.stderr.on("data", (d: Buffer) => (text += d.toString()));
+      try {
+        for (let i = 0; i < 300 && !/virtual device listening on/.test(text) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+        assert.match(text, /virtual device listening on tcp:\/\/127\.0\.0\.1:\d+/, text);
+        assert.match(text, expected, args.join(" "));
+      } finally {
+        child.kill("SIGTERM");
+        await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)));
+      }
+    }
   });
 });

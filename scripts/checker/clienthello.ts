@@ -29,6 +29,14 @@ export interface ClientHello {
   sessionTicket: boolean;
   /** application_layer_protocol_negotiation (16) protocol names; [] when absent. */
   alpn: string[];
+  /** key_share (51): the groups the client sent TLS 1.3 key shares for, in its order; [] when absent. */
+  keyShares: KeyShare[];
+}
+
+/** One KeyShareEntry: the group and the size of its key_exchange (the key itself is not kept). */
+export interface KeyShare {
+  group: number;
+  length: number;
 }
 
 export const EXTENSION = {
@@ -38,6 +46,7 @@ export const EXTENSION = {
   alpn: 16,
   sessionTicket: 35,
   supportedVersions: 43,
+  keyShare: 51,
 } as const;
 
 const RECORD_HEADER = 5;
@@ -252,6 +261,19 @@ function parseAlpn(data: Reader): string[] {
   return protocols;
 }
 
+function parseKeyShares(data: Reader): KeyShare[] {
+  const list = data.vector(2, "client_shares");
+  data.end();
+  const shares: KeyShare[] = [];
+  while (list.remaining > 0) {
+    const group = list.u16("key share group");
+    const key = list.vector(2, "key_exchange");
+    if (key.remaining === 0) throw new ClientHelloError(`key_share: empty key_exchange for group ${hex(group)}`);
+    shares.push({ group, length: key.remaining });
+  }
+  return shares;
+}
+
 /**
  * Parses a ClientHello from the raw bytes a client sent first: one or more
  * TLS handshake records. Throws ClientHelloError when the bytes are not a
@@ -285,6 +307,7 @@ export function parseClientHello(bytes: Uint8Array): ClientHello {
     signatureAlgorithms: [],
     sessionTicket: false,
     alpn: [],
+    keyShares: [],
   };
   // Before TLS 1.2 clients may end the hello here, with no extensions block at all.
   if (hello.remaining === 0) return result;
@@ -319,6 +342,9 @@ export function parseClientHello(bytes: Uint8Array): ClientHello {
         result.supportedVersions = data.u16List(1, "supported_versions");
         data.end();
         if (result.supportedVersions.length === 0) throw new ClientHelloError("ClientHello: empty supported_versions");
+        break;
+      case EXTENSION.keyShare:
+        result.keyShares = parseKeyShares(data);
         break;
       default:
         break; // other extensions: only their type is recorded

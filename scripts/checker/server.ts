@@ -12,6 +12,7 @@ import { type ClientHello, ClientHelloError, clientHelloRecordLength, parseClien
 import { type HowsMySslAnswer, rateClientHello } from "./rating.ts";
 import { ensureDevPki } from "./dev-pki.ts";
 import { currentTime } from "../lib/clock.ts";
+import { hasGroup } from "../lib/tls-groups.ts";
 
 export interface CheckerPki {
   caPem: string;
@@ -46,6 +47,8 @@ export interface CheckerOptions {
 
 export interface ObservedHello {
   hello: ClientHello;
+  /** Size of the TLS records that carried the ClientHello, headers included. */
+  bytes: number;
   /** The JSON answer for this hello (sent when `served` is true). */
   answer: HowsMySslAnswer;
   remoteAddress: string;
@@ -67,6 +70,16 @@ export interface Checker {
 }
 
 export const MAX_HELLOS = 50;
+
+/**
+ * The key-exchange groups howsmyssl's server accepts (Go's defaults: the
+ * ML-KEM hybrids, then X25519 and the NIST curves), those this Node has.
+ */
+const HOWSMYSSL_GROUPS = ["X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024", "X25519", "P-256", "P-384", "P-521"];
+
+function serverGroups(): string {
+  return HOWSMYSSL_GROUPS.filter(hasGroup).join(":");
+}
 const DEFAULT_HELLO_TIMEOUT_MS = 10_000;
 
 const INDEX_TEXT =
@@ -138,6 +151,7 @@ export async function startChecker(options: CheckerOptions = {}): Promise<Checke
       ca: pki.caPem,
       requestCert: requireClientCert,
       rejectUnauthorized: requireClientCert,
+      ecdhCurve: serverGroups(),
       ...options.tlsOptions,
     },
     handle,
@@ -147,9 +161,10 @@ export async function startChecker(options: CheckerOptions = {}): Promise<Checke
     log(`TLS handshake with ${peer} failed: ${error.message.trim()}`);
   });
 
-  function record(socket: Socket, hello: ClientHello): void {
+  function record(socket: Socket, hello: ClientHello, bytes: number): void {
     const observed: ObservedHello = {
       hello,
+      bytes,
       answer: rateClientHello(hello, now()),
       remoteAddress: socket.remoteAddress ?? "",
       remotePort: socket.remotePort ?? 0,
@@ -195,7 +210,7 @@ export async function startChecker(options: CheckerOptions = {}): Promise<Checke
         return reject(`unexpected parser failure: ${(error as Error).message}`);
       }
       stop();
-      record(socket, hello);
+      record(socket, hello, total);
       socket.pause();
       socket.unshift(buffered);
       tlsServer.emit("connection", socket);

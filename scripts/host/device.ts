@@ -13,13 +13,15 @@ import tty from "node:tty";
 import { EspruinoConsole } from "./console.ts";
 import { BOARD, ESPRUINO_VERSION, createHostRuntime, type HostRuntime, type HostRuntimeExtras } from "./runtime.ts";
 import { FIFO_FULL_MESSAGE, SerialInputQueue, type SerialInputCounts } from "./serial-input.ts";
+import type { Firmware } from "./firmware.ts";
 
 export interface VirtualDeviceOptions {
   host?: string;
   port?: number;
   /** Serve the console on this terminal (raw mode, e.g. a pty from socat's `raw,echo=0`) instead of TCP. */
   tty?: string;
-  stockTls?: boolean;
+  /** The firmware whose TLS the device plays (default: the recommended one). */
+  firmware?: Firmware;
   /** Like firmware built without TLS (require("tls") fails). */
   noTls?: boolean;
   /** Keep Storage in this JSON file (read at start, written on change). */
@@ -149,7 +151,7 @@ function createCore(options: VirtualDeviceOptions, consoleDevice: "Telnet" | "Se
   };
   const terminal = new EspruinoConsole(evaluator, send, `Espruino ${ESPRUINO_VERSION} ${BOARD}`);
   const runtime = createHostRuntime({
-    stockTls: options.stockTls,
+    firmware: options.firmware,
     noTls: options.noTls,
     storage,
     consoleDevice,

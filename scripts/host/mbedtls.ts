@@ -141,7 +141,8 @@ export const SOCKET_ERR = { CLOSED: -1, UNSENT_DATA: -8 } as const;
  */
 export function mbedtlsCodeForNodeError(code: string | undefined, message = ""): number {
   const c = code ?? "";
-  if (/^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/.test(c)) return MBEDTLS.FATAL_ALERT_MESSAGE;
+  // OpenSSL 3.2 and later say "SSL/TLS alert" where 3.0 said "SSLv3 alert".
+  if (/^ERR_SSL_(SSLV3|SSL\/TLS|TLSV1|TLSV13)_ALERT_/.test(c)) return MBEDTLS.FATAL_ALERT_MESSAGE;
   if (
     c === "ERR_SSL_WRONG_VERSION_NUMBER" ||
     c === "ERR_SSL_PACKET_LENGTH_TOO_LONG" ||
@@ -207,6 +208,18 @@ const NODE_VERIFY_FLAGS: Record<string, number> = {
   CA_KEY_TOO_SMALL: X509.BADCERT_BAD_KEY,
   CA_MD_TOO_WEAK: X509.BADCERT_BAD_MD,
 };
+
+/**
+ * The wolfSSL firmware stops at the first problem wolfSSL finds with the
+ * server's certificate, in wolfSSL's order of checks (the chain, then the
+ * dates, then the name), and reports it in mbedTLS's words: that one flag.
+ */
+export function firstVerifyFlag(flags: number): number {
+  for (const flag of [X509.BADCERT_NOT_TRUSTED, X509.BADCERT_EXPIRED, X509.BADCERT_FUTURE, X509.BADCERT_CN_MISMATCH]) {
+    if ((flags & flag) !== 0) return flag;
+  }
+  return flags & -flags; // the lowest other flag
+}
 
 /**
  * mbedTLS-style verify flags. Like mbedtls_x509_crt_verify, every problem is

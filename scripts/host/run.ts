@@ -1,4 +1,4 @@
-// tsx scripts/host/run.ts [--stock-tls] FILE.js: runs an Espruino script
+// tsx scripts/host/run.ts [--firmware NAME] FILE.js: runs an Espruino script
 // (e.g. dist/app.js) in the host runtime and exits once it is idle (no timers,
 // no sockets, nothing queued), like Espruino's Linux build in script mode.
 import { readFileSync } from "node:fs";
@@ -6,6 +6,8 @@ import { Command, InvalidArgumentError } from "commander";
 import pc from "picocolors";
 import { createHostRuntime } from "./runtime.ts";
 import { stopProbe } from "./probe.ts";
+import type { Firmware } from "./firmware.ts";
+import { addFirmwareOptions, chosenFirmware } from "./firmware-option.ts";
 
 function positiveMs(value: string): number {
   const n = Number(value);
@@ -13,14 +15,21 @@ function positiveMs(value: string): number {
   return n;
 }
 
-const program = new Command()
+const program = addFirmwareOptions(new Command())
   .name("tsx scripts/host/run.ts")
   .description("Run an Espruino script in the host runtime (Espruino globals over Node) and exit when it is idle.")
   .argument("<file>", "the script to run, e.g. dist/app.js")
-  .option("--stock-tls", "behave like stock Espruino's TLS: no verification, no SNI, RSA key exchange only")
   .option("--timeout <ms>", "give up after this long even if the script is still busy", positiveMs)
   .showHelpAfterError()
-  .action(async (file: string, options: { stockTls?: boolean; timeout?: number }) => {
+  .action(async (file: string, options: { timeout?: number }, command: Command) => {
+    let firmware: Firmware;
+    try {
+      firmware = chosenFirmware(command);
+    } catch (error) {
+      process.stderr.write(pc.red(`error: ${(error as Error).message}\n`));
+      process.exitCode = 1;
+      return;
+    }
     let code: string;
     try {
       code = readFileSync(file, "latin1");
@@ -29,7 +38,7 @@ const program = new Command()
       process.exitCode = 1;
       return;
     }
-    const runtime = createHostRuntime({ stockTls: options.stockTls === true, write: (text) => void process.stdout.write(text) });
+    const runtime = createHostRuntime({ firmware, write: (text) => void process.stdout.write(text) });
     runtime.run(code, file);
     const started = performance.now();
     let timedOut = false;

@@ -18,14 +18,17 @@ import { atob as espruinoAtob, btoa as espruinoBtoa } from "./base64.ts";
 import { formatPrintArgs, formatResult, formatValue } from "./format.ts";
 import { BASE_BLOCKS, BLOCK_BYTES, TOTAL_BLOCKS, codeBlocks, sizeOfValue } from "./sizeof.ts";
 import { StorageError, createStorage } from "./storage.ts";
-import { createTlsModule, type TlsHost } from "./tls.ts";
+import { createTlsModule, type TlsHandshake, type TlsHost } from "./tls.ts";
+import { type Firmware, firmwareProblem, firmwareTls } from "./firmware.ts";
 import { parseUrl } from "./url.ts";
 import { currentTime } from "../lib/clock.ts";
 import type { ProbeResult } from "./probe.ts";
 
 export interface HostRuntimeOptions {
-  /** Like stock Espruino: no verification, no SNI, close_notify as an error. */
-  stockTls?: boolean;
+  /** Which firmware's TLS to play (firmware.ts); the recommended wolfSSL firmware by default. */
+  firmware?: Firmware;
+  /** Told what each TLS connection negotiated (the app cannot see it; the host tools report it). */
+  onTlsHandshake?: (handshake: TlsHandshake) => void;
   /** Like firmware built without TLS: require("tls") throws `Module "tls" not found`, MODULES lists no tls. */
   noTls?: boolean;
   /** Where console output goes (default: process.stdout). */
@@ -232,6 +235,8 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
   private pendingReboot: { kind: BootKind; file?: string } | null = null;
 
   constructor(private readonly options: HostRuntimeOptions) {
+    const problem = firmwareProblem(firmwareTls(options.firmware));
+    if (problem) throw new Error(problem);
     this.storage = options.storage ?? new Map();
     this.write = options.write ?? ((text) => void process.stdout.write(text));
     this.session = this.createSession();
@@ -612,8 +617,9 @@ class Runtime implements HostRuntime, HostRuntimeExtras {
         untrack: (socket) => session.sockets.delete(socket),
         // Certificate dates are judged by the device's clock, as mbedTLS does on a board.
         now: () => this.deviceTime(),
+        onHandshake: this.options.onTlsHandshake,
       };
-      const module = createTlsModule(host, { stock: this.options.stockTls === true, probe: this.options.probe });
+      const module = createTlsModule(host, { firmware: firmwareTls(this.options.firmware), probe: this.options.probe });
       return h.object({ connect: module.connect });
     }
     return undefined;

@@ -11,29 +11,30 @@
 //   the app had written something, `end`, `close(hadError)`, then an uncaught
 //   InternalError "mbedtls_ssl_handshake returned -0x...." (or, with the
 //   project's firmware, "mbedtls_x509_crt_verify: <reasons> (mbedtls_ssl_handshake
-//   returned -0x2700)" for a certificate that fails the checks);
+//   returned -0x2700)" for a certificate that fails the checks); the wolfSSL
+//   firmware reports in the same words, and counts a refusal that comes after
+//   TLS 1.3's handshake but before any data (a client certificate refused) as
+//   the handshake's;
 // - after the handshake, a peer's close_notify is an `error` {-30848} in stock
 //   mode and a normal end in the project's firmware mode; a dropped TCP
 //   connection is a normal end; a fatal alert is an `error` with -0x7780.
 // - like stock, `end()` waits while a write is pending before the handshake;
 //   the stock internals `clsNow = true` and `dSnd = ""` close such a socket;
 //   there is no `destroy()`.
-// Measured on a real Linux build: /work/notes/espruino-events.md.
+// Measured on a real Linux build: docs/espruino-behaviour.md.
 //
-// Two policies: the project's firmware (default: TLS 1.2 - its target's
-// mbedTLS 2.28 has no TLS 1.3 -, ECDHE with AES-GCM or ChaCha20, groups
-// x25519/P-256/P-384, SNI for names, verification whenever a CA is given;
-// firmware/README.md) and stock
-// Espruino (`stock`: TLS 1.2, RSA and DHE-RSA key exchange with AES only, no
-// SNI, no verification, no session tickets).
+// What each firmware's TLS client offers and does (verification, SNI,
+// close_notify, TLS 1.3's late refusal) comes from firmware.ts.
 import net from "node:net";
 import tls, { type PeerCertificate, type TLSSocket } from "node:tls";
-import { constants as cryptoConstants, type X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import { Duplex } from "node:stream";
 import { MaterialError, certificateFromDer, keyFromDer, keyToPem, nameMatches, peerChain, trustPath, validityOf } from "./certs.ts";
+import type { FirmwareTls } from "./firmware.ts";
 import {
   MBEDTLS,
   SOCKET_ERR,
+  firstVerifyFlag,
   handshakeMessage,
   mbedtlsCodeForNodeError,
   socketErrorString,
@@ -61,6 +62,20 @@ export interface TlsHost {
   untrack(socket: TrackedSocket): void;
   /** The clock used for certificate validity. */
   now(): Date;
+  /** Told what each connection negotiated once its handshake (and verification) passed. */
+  onHandshake?(handshake: TlsHandshake): void;
+}
+
+/** What a connection negotiated: not visible to the app, for the host tools' own reports. */
+export interface TlsHandshake {
+  host: string;
+  port: number;
+  /** "TLSv1.3", "TLSv1.2". */
+  protocol: string;
+  /** The key-exchange group, e.g. "X25519MLKEM768"; null when Node does not say (RSA key exchange). */
+  group: string | null;
+  /** The suite's IANA name, e.g. "TLS_AES_128_GCM_SHA256". */
+  suite: string;
 }
 
 export interface TrackedSocket {
@@ -69,53 +84,16 @@ export interface TrackedSocket {
   memoryBlocks(): number;
 }
 
+/** "TLSv1.3, X25519MLKEM768, TLS_AES_128_GCM_SHA256". */
+export function describeHandshake(handshake: TlsHandshake): string {
+  return [handshake.protocol, handshake.group ?? "no key-exchange group", handshake.suite].join(", ");
+}
+
 export interface TlsOptions {
-  stock: boolean;
+  firmware: FirmwareTls;
   /** Replaces the blocking reachability check (tests). */
   probe?: (host: string, port: number) => ProbeResult;
 }
-
-/** The suites the project's firmware offers (firmware/README.md, "The policy"). */
-const FIRMWARE_CIPHERS = [
-  "ECDHE-ECDSA-AES128-GCM-SHA256",
-  "ECDHE-RSA-AES128-GCM-SHA256",
-  "ECDHE-ECDSA-AES256-GCM-SHA384",
-  "ECDHE-RSA-AES256-GCM-SHA384",
-  "ECDHE-ECDSA-CHACHA20-POLY1305",
-  "ECDHE-RSA-CHACHA20-POLY1305",
-].join(":");
-const FIRMWARE_GROUPS = "X25519:P-256:P-384";
-
-/**
- * Stock Espruino's bundled mbedTLS 2.1.1: RSA and DHE-RSA key exchange with
- * AES (GCM, CCM, CBC), in the order its ClientHello lists them (measured).
- */
-const STOCK_CIPHERS = [
-  "DHE-RSA-AES256-GCM-SHA384",
-  "DHE-RSA-AES256-CCM",
-  "DHE-RSA-AES256-SHA256",
-  "DHE-RSA-AES256-SHA",
-  "DHE-RSA-AES256-CCM8",
-  "DHE-RSA-AES128-GCM-SHA256",
-  "DHE-RSA-AES128-CCM",
-  "DHE-RSA-AES128-SHA256",
-  "DHE-RSA-AES128-SHA",
-  "DHE-RSA-AES128-CCM8",
-  "AES256-GCM-SHA384",
-  "AES256-CCM",
-  "AES256-SHA256",
-  "AES256-SHA",
-  "AES256-CCM8",
-  "AES128-GCM-SHA256",
-  "AES128-CCM",
-  "AES128-SHA256",
-  "AES128-SHA",
-  "AES128-CCM8",
-].join(":");
-/** OpenSSL's SSL_OP_NO_EXTENDED_MASTER_SECRET (no Node constant): mbedTLS 2.1.1 sends no such extension. */
-const SSL_OP_NO_EXTENDED_MASTER_SECRET = 0x1;
-/** mbedTLS 2.x without ECDSA signs only with RSA. */
-const STOCK_SIGALGS = "RSA+SHA512:RSA+SHA384:RSA+SHA256:RSA+SHA224:RSA+SHA1";
 
 /** The network layer's receive chunk (net->chunkSize on Linux and ESP32). */
 const CHUNK_SIZE = 536;
@@ -239,10 +217,12 @@ class EspruinoTlsSocket {
   };
   /** Received bytes queued for the app and not yet delivered. */
   private unread = 0;
+  /** Application data has arrived since the handshake. */
+  private received = false;
 
   constructor(
     private readonly host: TlsHost,
-    private readonly stock: boolean,
+    private readonly firmware: FirmwareTls,
     private readonly hostName: string,
     private readonly address: string,
     private readonly port: number,
@@ -335,23 +315,9 @@ class EspruinoTlsSocket {
       // A certificate without its key (or the reverse) is silently not used, as measured on stock.
       cert: withClientCert ? this.material.cert?.toString() : undefined,
       key: withClientCert ? this.material.key : undefined,
-      ...(this.stock
-        ? {
-            minVersion: "TLSv1.2" as const,
-            maxVersion: "TLSv1.2" as const,
-            ciphers: STOCK_CIPHERS + ":@SECLEVEL=0",
-            sigalgs: STOCK_SIGALGS,
-            secureOptions:
-              cryptoConstants.SSL_OP_NO_TICKET | cryptoConstants.SSL_OP_NO_ENCRYPT_THEN_MAC | SSL_OP_NO_EXTENDED_MASTER_SECRET,
-            // servername left out: no SNI, as stock Espruino's mbedTLS sends none.
-          }
-        : {
-            minVersion: "TLSv1.2" as const,
-            maxVersion: "TLSv1.2" as const,
-            ciphers: FIRMWARE_CIPHERS,
-            ecdhCurve: FIRMWARE_GROUPS,
-            servername: isIpv4Literal(this.hostName) ? undefined : this.hostName,
-          }),
+      ...this.firmware.offer,
+      // No SNI for IP literals (RFC 6066), nor ever on stock.
+      servername: this.firmware.sendsSni && !isIpv4Literal(this.hostName) ? this.hostName : undefined,
     };
     const secure = tls.connect(options);
     this.secure = secure;
@@ -387,15 +353,18 @@ class EspruinoTlsSocket {
   private onSecure(): void {
     if (this.phase !== "handshake") return;
     const secure = this.secure as TLSSocket;
-    // The firmware verifies whenever a CA is configured; stock never does.
-    if (!this.stock && this.material.ca) {
+    // The project's firmware verifies whenever a CA is configured; stock never does.
+    if (this.firmware.verifies && this.material.ca) {
       const flags = this.verify(secure, this.material.ca);
       if (flags !== 0) {
-        this.handshakeFailed(verifyMessage(flags));
+        this.handshakeFailed(verifyMessage(this.firmware.firstVerifyReasonOnly ? firstVerifyFlag(flags) : flags));
         return;
       }
     }
     this.phase = "open";
+    const group = (secure.getEphemeralKeyInfo() as { name?: string } | null)?.name ?? null;
+    const suite = secure.getCipher();
+    this.host.onHandshake?.({ host: this.hostName, port: this.port, protocol: secure.getProtocol() ?? "", group, suite: suite.standardName ?? suite.name });
     if (this.pending !== "") this.flush();
     else if (this.closeRequested) this.closeNow(0);
   }
@@ -418,6 +387,7 @@ class EspruinoTlsSocket {
 
   private onData(chunk: Buffer): void {
     if (this.phase !== "open") return;
+    this.received = true;
     const text = chunk.toString("latin1");
     for (let at = 0; at < text.length; at += CHUNK_SIZE) {
       const piece = text.substring(at, at + CHUNK_SIZE);
@@ -432,10 +402,12 @@ class EspruinoTlsSocket {
   private onError(error: NodeJS.ErrnoException): void {
     if (this.phase === "closed") return;
     const code = mbedtlsCodeForNodeError(error.code, error.message);
-    if (this.phase === "handshake") {
+    // A connection that just drops (-1) stays a plain close, as on the wolfSSL backend.
+    const lateRefusal = this.firmware.lateRefusalFailsHandshake && !this.received && code !== MBEDTLS.NET_CLOSED;
+    if (this.phase === "handshake" || lateRefusal) {
       // Stock's bundled mbedTLS has no ECDSA: when a server asks for the client
       // certificate, signing with an EC key fails first (measured: -0x3f00).
-      const ecKey = this.stock && this.material.cert !== undefined && this.material.keyType === "ec";
+      const ecKey = this.firmware.ecClientKeyFails && this.material.cert !== undefined && this.material.keyType === "ec";
       this.handshakeFailed(handshakeMessage(ecKey ? MBEDTLS.PK_TYPE_MISMATCH : code));
       return;
     }
@@ -450,7 +422,7 @@ class EspruinoTlsSocket {
       return;
     }
     const closeNotify = this.tap !== null && this.tap.lastRecordType === ALERT_RECORD;
-    this.closeNow(this.stock && closeNotify ? MBEDTLS.PEER_CLOSE_NOTIFY : SOCKET_ERR.CLOSED);
+    this.closeNow(this.firmware.closeNotifyIsError && closeNotify ? MBEDTLS.PEER_CLOSE_NOTIFY : SOCKET_ERR.CLOSED);
   }
 
   /**
@@ -520,7 +492,7 @@ export function createTlsModule(host: TlsHost, options: TlsOptions): EspruinoTls
         if (error instanceof MaterialError) throw host.newError("InternalError", error.message);
         throw error;
       }
-      const socket = new EspruinoTlsSocket(host, options.stock, hostName, reach.address, port, material);
+      const socket = new EspruinoTlsSocket(host, options.firmware, hostName, reach.address, port, material);
       socket.start(callback as Listener | undefined);
       return socket;
     },

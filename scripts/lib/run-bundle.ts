@@ -1,11 +1,13 @@
 // Runs a built bundle in the host runtime until the program is done: its
 // RESULT line printed and nothing left pending (or a time limit passed).
 import { createHostRuntime } from "../host/runtime.ts";
+import type { Firmware } from "../host/firmware.ts";
+import type { TlsHandshake } from "../host/tls.ts";
 import { type CheckResultJson, parseResultLine } from "./result.ts";
 
 export interface RunOptions {
-  /** Behave like stock Espruino's TLS (no verification, no SNI). */
-  stockTls?: boolean;
+  /** The firmware whose TLS the host runtime plays (default: the recommended one). */
+  firmware?: Firmware;
   /** Each line of the program's output, as it comes. */
   onLine?: (line: string) => void;
   /** Give up after this long (the program's own deadlines come first). */
@@ -19,6 +21,8 @@ export interface RunOutcome {
   memoryPeak: number;
   /** The time limit passed before the program finished. */
   timedOut: boolean;
+  /** What each TLS connection that passed its handshake negotiated, in order. */
+  handshakes: TlsHandshake[];
 }
 
 const POLL_MS = 20;
@@ -27,8 +31,10 @@ export async function runBundle(code: string, options: RunOptions = {}): Promise
   const lines: string[] = [];
   let partial = "";
   let result: CheckResultJson | null = null;
+  const handshakes: TlsHandshake[] = [];
   const runtime = createHostRuntime({
-    stockTls: options.stockTls,
+    firmware: options.firmware,
+    onTlsHandshake: (handshake) => handshakes.push(handshake),
     write: (text) => {
       partial += text;
       const parts = partial.split(/\r?\n/);
@@ -60,5 +66,5 @@ export async function runBundle(code: string, options: RunOptions = {}): Promise
     result ??= parseResultLine(partial);
     options.onLine?.(partial);
   }
-  return { lines, result, memoryPeak: runtime.memoryPeak(), timedOut };
+  return { lines, result, memoryPeak: runtime.memoryPeak(), timedOut, handshakes };
 }

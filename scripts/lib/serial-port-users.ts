@@ -75,14 +75,19 @@ function openers(procDir: string, target: string): number[] {
   return pids;
 }
 
-/** The program's name, and for node the file name of the script it runs (never other arguments). */
+/**
+ * The program's name (the file name it was started as; its thread name,
+ * /proc/PID/comm, when that is unreadable: Node 24 calls its thread
+ * "MainThread"), and for node the file name of the script it runs (never other
+ * arguments).
+ */
 function programOf(procDir: string, pid: number): string {
   let name = "unknown program";
   try {
-    name = fs.readFileSync(path.join(procDir, String(pid), "comm"), "utf8").trim() || name;
+    const argv = fs.readFileSync(path.join(procDir, String(pid), "cmdline"), "latin1").split("\0");
+    name = path.basename(argv[0] ?? "") || fs.readFileSync(path.join(procDir, String(pid), "comm"), "utf8").trim() || name;
     if (/^node(js)?$/.test(name)) {
-      const args = fs.readFileSync(path.join(procDir, String(pid), "cmdline"), "latin1").split("\0").slice(1);
-      const script = args.find((arg) => /\.(c|m)?(j|t)s$/.test(arg) && !arg.startsWith("-"));
+      const script = argv.slice(1).find((arg) => /\.(c|m)?(j|t)s$/.test(arg) && !arg.startsWith("-"));
       if (script) name += " " + path.basename(script);
     }
   } catch {

@@ -6,11 +6,16 @@ import {
   clientHelloRecordLength,
   parseClientHello,
 } from "../../scripts/checker/clienthello.ts";
+import { POST_QUANTUM_GROUPS } from "../../scripts/checker/names.ts";
 import { captureNodeHello, captureOpensslHello } from "./capture.ts";
 import { type HelloSpec, encodeHello, extensionOrder, recordPayload, toRecords } from "./hello-builder.ts";
 
 const TLS13_SUITES = [0x1301, 0x1302, 0x1303, 0x1304, 0x1305];
 const SCSV = 0x00ff;
+const RENEGOTIATION_INFO = 0xff01;
+const X25519MLKEM768 = 0x11ec;
+const X25519 = 0x001d;
+const P256 = 0x0017;
 
 /** Runs `fn` and returns the ClientHelloError it throws; fails on anything else. */
 function helloError(fn: () => unknown): ClientHelloError {
@@ -37,19 +42,33 @@ describe("checker/clienthello", function () {
   this.timeout(60_000);
 
   describe("real ClientHellos from node:tls", () => {
-    it("default client: TLS 1.3 and 1.2 in supported_versions, TLS 1.3 suites, ticket", async () => {
+    it("default client (Node 24, OpenSSL 3.5): TLS 1.3 and 1.2, X25519MLKEM768 first with its key share, renegotiation_info, ticket", async () => {
       const bytes = await captureNodeHello({});
       assert.equal(clientHelloRecordLength(bytes), bytes.length);
       const hello = parseClientHello(bytes);
       assert.equal(hello.legacyVersion, 0x0303);
       assert.deepEqual(hello.supportedVersions, [0x0304, 0x0303]); // Node's default minVersion is TLS 1.2
       for (const suite of [0x1301, 0x1302, 0x1303]) assert.ok(hello.cipherSuites.includes(suite));
-      assert.ok(hello.cipherSuites.includes(SCSV));
+      // OpenSSL 3.5 signals secure renegotiation with the extension, not with the SCSV that OpenSSL 3.0 sends.
+      assert.ok(!hello.cipherSuites.includes(SCSV));
+      assert.ok(hello.extensions.includes(RENEGOTIATION_INFO));
       assert.deepEqual(hello.compressionMethods, [0]);
       assert.equal(hello.serverName, null); // no SNI for an IP address
       assert.equal(hello.sessionTicket, true);
       assert.ok(hello.signatureAlgorithms.length > 0);
-      assert.ok(hello.extensions.includes(43) && hello.extensions.includes(10) && hello.extensions.includes(13));
+      assert.ok(hello.extensions.includes(43) && hello.extensions.includes(10) && hello.extensions.includes(13) && hello.extensions.includes(51));
+      assert.deepEqual(hello.namedGroups.slice(0, 3), [X25519MLKEM768, X25519, P256]);
+      // A share for the hybrid (ML-KEM-768's 1,184-byte key and X25519's 32) and one for X25519.
+      assert.deepEqual(hello.keyShares, [
+        { group: X25519MLKEM768, length: 1216 },
+        { group: X25519, length: 32 },
+      ]);
+    });
+
+    it("ecdhCurve X25519MLKEM768:X25519:P-256: those groups, and a key share for the first only", async () => {
+      const hello = parseClientHello(await captureNodeHello({ ecdhCurve: "X25519MLKEM768:X25519:P-256" }));
+      assert.deepEqual(hello.namedGroups, [X25519MLKEM768, X25519, P256]);
+      assert.deepEqual(hello.keyShares, [{ group: X25519MLKEM768, length: 1216 }]);
     });
 
     it("maxVersion TLSv1.2: no supported_versions and no TLS 1.3 suites", async () => {
@@ -63,7 +82,7 @@ describe("checker/clienthello", function () {
     it("minVersion TLSv1.3: only TLS 1.3 in supported_versions and only TLS 1.3 suites", async () => {
       const hello = parseClientHello(await captureNodeHello({ minVersion: "TLSv1.3" }));
       assert.deepEqual(hello.supportedVersions, [0x0304]);
-      assert.ok(hello.cipherSuites.every((s) => TLS13_SUITES.includes(s) || s === SCSV));
+      assert.ok(hello.cipherSuites.every((s) => TLS13_SUITES.includes(s)));
     });
 
     it("TLSv1 only: legacy_version 0x0301 and no signature_algorithms", async () => {
@@ -87,8 +106,9 @@ describe("checker/clienthello", function () {
           ALPNProtocols: ["h2", "http/1.1"],
         }),
       );
-      assert.deepEqual(hello.cipherSuites, [0xc02f, 0xc030, SCSV]);
+      assert.deepEqual(hello.cipherSuites, [0xc02f, 0xc030]);
       assert.deepEqual(hello.namedGroups, [0x001d, 0x0018]);
+      assert.deepEqual(hello.keyShares, []); // TLS 1.2 only: no key_share
       assert.equal(hello.serverName, "checker.test");
       assert.deepEqual(hello.alpn, ["h2", "http/1.1"]);
       assert.ok(hello.extensions.includes(0) && hello.extensions.includes(16));
@@ -118,12 +138,17 @@ describe("checker/clienthello", function () {
       assert.equal(hello.serverName, "openssl.test");
     });
 
-    it("defaults with -alpn: TLS 1.3 first in supported_versions, ticket, ALPN", async () => {
+    it("defaults with -alpn (OpenSSL 3.0): TLS 1.3 first, ticket, ALPN, classical groups only, one X25519 key share", async () => {
       const hello = parseClientHello(await captureOpensslHello(["-alpn", "http/1.1"]));
       assert.equal(hello.supportedVersions[0], 0x0304);
       assert.ok(hello.supportedVersions.includes(0x0303));
       assert.equal(hello.sessionTicket, true);
       assert.deepEqual(hello.alpn, ["http/1.1"]);
+      assert.equal(hello.namedGroups[0], X25519);
+      assert.ok(hello.namedGroups.includes(P256));
+      assert.ok(!hello.namedGroups.some((group) => POST_QUANTUM_GROUPS.has(group)), "Debian 12's OpenSSL 3.0 has no ML-KEM");
+      assert.deepEqual(hello.keyShares, [{ group: X25519, length: 32 }]);
+      assert.ok(hello.cipherSuites.includes(SCSV), "OpenSSL 3.0 signals secure renegotiation with the SCSV");
     });
 
     it("-tls1: legacy_version 0x0301", async () => {
@@ -215,8 +240,9 @@ describe("checker/clienthello", function () {
         alpn: fc.array(fc.stringMatching(/^[a-z0-9/.]{1,12}$/), { maxLength: 4 }),
         sessionTicket: fc.boolean(),
         supportedVersions: fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 1, maxLength: 6 }),
+        keyShares: fc.array(fc.record({ group: fc.integer({ min: 0, max: 0xffff }), length: fc.integer({ min: 1, max: 1300 }) }), { maxLength: 3 }),
         otherExtensions: fc.uniqueArray(
-          fc.record({ type: fc.constantFrom(5, 11, 21, 22, 23, 45, 51, 0xff01, 0x0a0a), data: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 20 }) }),
+          fc.record({ type: fc.constantFrom(5, 11, 21, 22, 23, 27, 45, 0xff01, 0x0a0a), data: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 20 }) }),
           { selector: (e) => e.type, maxLength: 4 },
         ),
       },
@@ -243,6 +269,7 @@ describe("checker/clienthello", function () {
             signatureAlgorithms: spec.signatureAlgorithms ?? [],
             sessionTicket: spec.sessionTicket ?? false,
             alpn: spec.alpn ?? [],
+            keyShares: (spec.keyShares ?? []).map((share) => ({ ...share })), // fast-check's records have no prototype
           };
           assert.deepEqual(hello, expected);
         }),
@@ -349,6 +376,9 @@ describe("checker/clienthello", function () {
         return toRecords(Uint8Array.from(m));
       }, /needs 9 bytes/],
       ["truncated handshake", () => toRecords(valid().subarray(0, 20)), /truncated ClientHello/],
+      ["empty key_exchange in key_share", () => toRecords(encodeHello({ cipherSuites: [0x1301], keyShares: [{ group: 0x1d, length: 0 }] })), /empty key_exchange for group 0x001d/],
+      ["key_share entry longer than the list", () => toRecords(encodeHello({ cipherSuites: [0x1301], otherExtensions: [{ type: 51, data: [0, 6, 0, 0x1d, 0, 32, 1, 2] }] })), /key_exchange needs 32 bytes/],
+      ["bytes after key_share's list", () => toRecords(encodeHello({ cipherSuites: [0x1301], otherExtensions: [{ type: 51, data: [0, 5, 0, 0x1d, 0, 1, 7, 0] }] })), /trailing/],
     ];
     it("accepts the SNI stock Espruino on ESP32 sends, spaces and all", () => {
       const hello = parseClientHello(toRecords(encodeHello({ cipherSuites: [0x009d], serverName: "mbed TLS Server 1" })));

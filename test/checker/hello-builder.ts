@@ -14,6 +14,8 @@ export interface HelloSpec {
   alpn?: string[];
   sessionTicket?: boolean;
   supportedVersions?: number[];
+  /** key_share entries: a group and the size of a key_exchange to fill with bytes. */
+  keyShares?: { group: number; length: number }[];
   /** Further extensions (types other than the ones above), sent last. */
   otherExtensions?: { type: number; data: number[] }[];
 }
@@ -35,6 +37,7 @@ export function extensionOrder(spec: HelloSpec): number[] {
   if (spec.alpn !== undefined) out.push(16);
   if (spec.sessionTicket) out.push(35);
   if (spec.supportedVersions !== undefined) out.push(43);
+  if (spec.keyShares !== undefined) out.push(51);
   for (const ext of spec.otherExtensions ?? []) out.push(ext.type);
   return out;
 }
@@ -59,6 +62,9 @@ export function encodeHello(spec: HelloSpec): Uint8Array {
     if (spec.alpn !== undefined) add(16, vec16(spec.alpn.flatMap((p) => vec8(ascii(p)))));
     if (spec.sessionTicket) add(35, []);
     if (spec.supportedVersions !== undefined) add(43, vec8(list16(spec.supportedVersions)));
+    if (spec.keyShares !== undefined) {
+      add(51, vec16(spec.keyShares.flatMap((share) => [...u16(share.group), ...vec16(new Array<number>(share.length).fill(0x5a))])));
+    }
     for (const ext of spec.otherExtensions ?? []) add(ext.type, ext.data);
     body.push(...vec16(exts));
   }

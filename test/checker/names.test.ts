@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import {
+  POST_QUANTUM_GROUPS,
   cipherSuiteName,
+  displayNamedGroup,
   goHex,
   isGrease,
   namedGroupName,
@@ -25,6 +27,23 @@ describe("checker/names", () => {
     assert.equal(namedGroupName(0x0a0a), "GREASE_0A");
     assert.equal(signatureSchemeName(0x0804), "rsa_pss_rsae_sha256");
     assert.equal(signatureSchemeName(0xeaea), "GREASE_EA");
+  });
+
+  it("names the hybrid and pure ML-KEM groups as howsmyssl's groups.go does, and counts exactly them as post-quantum", () => {
+    const mlkem: Array<[number, string]> = [
+      [0x11eb, "SecP256r1MLKEM768"],
+      [0x11ec, "X25519MLKEM768"],
+      [0x11ed, "SecP384r1MLKEM1024"],
+      [0x0200, "MLKEM512"],
+      [0x0201, "MLKEM768"],
+      [0x0202, "MLKEM1024"],
+    ];
+    for (const [code, name] of mlkem) assert.equal(displayNamedGroup(code), name);
+    const postQuantum: number[] = [];
+    for (let code = 0; code <= 0xffff; code++) if (POST_QUANTUM_GROUPS.has(code)) postQuantum.push(code);
+    assert.deepEqual(postQuantum, mlkem.map(([code]) => code).sort((a, b) => a - b));
+    // The draft code points before the final ones are unknown to howsmyssl.
+    assert.equal(displayNamedGroup(0x6399), "Unknown named group: 0x6399");
   });
 
   it("names versions; GREASE and unknown versions have no name", () => {

@@ -3,6 +3,8 @@ import type { ClientHello } from "../../scripts/checker/clienthello.ts";
 import { negotiatedVersion, rateClientHello } from "../../scripts/checker/rating.ts";
 import { CUTOVERS } from "../../scripts/lib/cutovers.ts";
 import { REASON } from "../../scripts/checker/suites.ts";
+import { parseClientHello } from "../../scripts/checker/clienthello.ts";
+import { captureNodeHello, captureOpensslHello } from "./capture.ts";
 
 const X25519 = 0x001d;
 const SECP256R1 = 0x0017;
@@ -30,6 +32,7 @@ function hello(overrides: Partial<ClientHello> = {}): ClientHello {
     signatureAlgorithms: [0x0804, 0x0403],
     sessionTicket: true,
     alpn: [],
+    keyShares: [{ group: X25519MLKEM768, length: 1216 }],
     ...overrides,
   };
 }
@@ -237,5 +240,68 @@ describe("checker/rating", () => {
       assert.notEqual(early, late);
       assert.deepEqual(rest1, rest2);
     });
+  });
+
+  describe("real ClientHellos on both sides of 2026-12-14 18:00 UTC", function () {
+    this.timeout(30_000);
+    const minuteBefore = new Date("2026-12-14T17:59:00Z");
+    const minuteAfter = new Date("2026-12-14T18:01:00Z");
+
+    const clients: Array<{ name: string; capture: () => Promise<Buffer>; version: string; postQuantum: boolean; before: string; after: string }> = [
+      {
+        name: "TLS 1.2 (node:tls, maxVersion TLSv1.2)",
+        capture: () => captureNodeHello({ maxVersion: "TLSv1.2" }),
+        version: "TLS 1.2",
+        postQuantum: false,
+        before: "Improvable",
+        after: "Bad",
+      },
+      {
+        name: "TLS 1.2 (openssl s_client -tls1_2, OpenSSL 3.0)",
+        capture: () => captureOpensslHello(["-tls1_2"]),
+        version: "TLS 1.2",
+        postQuantum: false,
+        before: "Improvable",
+        after: "Bad",
+      },
+      {
+        name: "TLS 1.3 without a post-quantum group (openssl s_client, OpenSSL 3.0)",
+        capture: () => captureOpensslHello([]),
+        version: "TLS 1.3",
+        postQuantum: false,
+        before: "Improvable",
+        after: "Bad",
+      },
+      {
+        name: "TLS 1.3 without a post-quantum group (node:tls, ecdhCurve X25519:P-256)",
+        capture: () => captureNodeHello({ ecdhCurve: "X25519:P-256" }),
+        version: "TLS 1.3",
+        postQuantum: false,
+        before: "Improvable",
+        after: "Bad",
+      },
+      {
+        name: "TLS 1.3 with X25519MLKEM768 (node:tls on Node 24, defaults)",
+        capture: () => captureNodeHello({}),
+        version: "TLS 1.3",
+        postQuantum: true,
+        before: "Probably Okay",
+        after: "Probably Okay",
+      },
+    ];
+
+    for (const client of clients) {
+      it(`${client.name}: ${client.before} at 17:59, ${client.after} at 18:01`, async () => {
+        const parsed = parseClientHello(await client.capture());
+        const before = rateClientHello(parsed, minuteBefore);
+        const after = rateClientHello(parsed, minuteAfter);
+        assert.equal(before.tls_version, client.version);
+        assert.equal(before.post_quantum_key_agreement, client.postQuantum);
+        assert.equal(before.ephemeral_keys_supported, true);
+        assert.deepEqual(before.insecure_cipher_suites, {});
+        assert.deepEqual([before.rating, after.rating], [client.before, client.after]);
+        if (client.postQuantum) assert.equal(before.given_named_groups[0], "X25519MLKEM768");
+      });
+    }
   });
 });

@@ -23,6 +23,8 @@ interface Reply {
   headers: Record<string, string | string[] | undefined>;
   body: string;
   protocol: string | null;
+  /** The key-exchange group the handshake used, as the client saw it. */
+  group: string | null;
 }
 
 function get(checker: Checker, path: string, options: https.RequestOptions = {}): Promise<Reply> {
@@ -30,11 +32,13 @@ function get(checker: Checker, path: string, options: https.RequestOptions = {})
     const req = https.request(
       { host: "127.0.0.1", port: checker.port, path, ca: checker.caPem, agent: false, timeout: CLIENT_TIMEOUT_MS, ...options },
       (res) => {
-        const protocol = (res.socket as tls.TLSSocket).getProtocol?.() ?? null;
+        const socket = res.socket as tls.TLSSocket;
+        const protocol = socket.getProtocol?.() ?? null;
+        const group = (socket.getEphemeralKeyInfo() as { name?: string } | null)?.name ?? null;
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, protocol }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, protocol, group }));
         res.on("error", reject);
       },
     );
@@ -144,7 +148,8 @@ describe("checker/server", function () {
     assert.equal(reply.headers["content-length"], String(Buffer.byteLength(reply.body)));
     assert.equal(reply.headers["connection"], "close");
     const answer = JSON.parse(reply.body) as HowsMySslAnswer;
-    assert.deepEqual(answer.given_cipher_suites, ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"]);
+    // OpenSSL 3.5 (Node 24) signals secure renegotiation by extension: no SCSV among the suites.
+    assert.deepEqual(answer.given_cipher_suites, ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]);
     assert.deepEqual(answer.given_named_groups, ["x25519", "secp256r1"]);
     assert.equal(answer.tls_version, "TLS 1.2");
     assert.equal(answer.ephemeral_keys_supported, true);
@@ -177,15 +182,38 @@ describe("checker/server", function () {
     assert.equal(checker.hellos.at(-1)!.hello.serverName, "localhost");
   });
 
-  it("rates with its clock: the same client is Okay, Improvable, then Bad across the cutovers", async () => {
+  it("rates with its clock: a TLS 1.3 client without a post-quantum group is Okay, Improvable, then Bad across the cutovers", async () => {
     let clock = BEFORE_CUTOVERS;
     const checker = await start({ now: () => clock });
     const ratings: string[] = [];
     for (const when of [BEFORE_CUTOVERS, BETWEEN_CUTOVERS, AFTER_CUTOVERS]) {
       clock = when;
-      ratings.push((await check(checker)).rating); // node offers TLS 1.3 and no post-quantum group
+      ratings.push((await check(checker, { ecdhCurve: "X25519:P-256" })).rating);
     }
     assert.deepEqual(ratings, ["Probably Okay", "Improvable", "Bad"]);
+  });
+
+  it("completes a TLS 1.3 handshake with X25519MLKEM768, and rates the client Probably Okay after the cutovers", async () => {
+    const checker = await start({ now: () => AFTER_CUTOVERS });
+    const reply = await get(checker, "/a/check", { ecdhCurve: "X25519MLKEM768" });
+    assert.equal(reply.status, 200, reply.body);
+    assert.equal(reply.protocol, "TLSv1.3");
+    assert.equal(reply.group, "X25519MLKEM768");
+    const answer = JSON.parse(reply.body) as HowsMySslAnswer;
+    assert.equal(answer.tls_version, "TLS 1.3");
+    assert.deepEqual(answer.given_named_groups, ["X25519MLKEM768"]);
+    assert.equal(answer.post_quantum_key_agreement, true);
+    assert.equal(answer.rating, "Probably Okay");
+    assert.deepEqual(checker.hellos.at(-1)!.hello.keyShares, [{ group: 0x11ec, length: 1216 }]);
+  });
+
+  it("accepts the key-exchange groups howsmyssl's server accepts: the other hybrids too, and X25519 and P-256 on their own", async () => {
+    const checker = await start();
+    for (const group of ["SecP256r1MLKEM768", "SecP384r1MLKEM1024", "X25519", "P-256", "P-384", "P-521"]) {
+      const reply = await get(checker, "/a/check", { ecdhCurve: group });
+      assert.equal(reply.status, 200, `${group}: ${reply.body}`);
+      assert.equal(reply.group, group === "P-256" ? "prime256v1" : group === "P-384" ? "secp384r1" : group === "P-521" ? "secp521r1" : group, group);
+    }
   });
 
   it("rates what the client offered even when the server negotiates less", async () => {

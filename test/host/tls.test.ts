@@ -1,13 +1,15 @@
 // Real TLS on loopback through the host runtime: what the app sees, and what
-// the server sees. Expected event orders are the ones measured on stock
-// Espruino 2v29 (notes/espruino-events.md) and, for the project's firmware
-// policy, contracts.md §1.
+// the server sees, for each firmware it plays. Expected event orders are the
+// ones measured on stock Espruino 2v29 (docs/espruino-behaviour.md) and, for
+// the project's firmware, firmware/README.md.
 import assert from "node:assert/strict";
 import net from "node:net";
 import tls from "node:tls";
 import { createCa, issueLeaf, selfSignedLeaf, type Issued } from "../../scripts/lib/pki.ts";
 import { createHostRuntime } from "../../scripts/host/runtime.ts";
 import { currentTime, daysAfter } from "../../scripts/lib/clock.ts";
+import type { Firmware } from "../../scripts/host/firmware.ts";
+import type { TlsHandshake } from "../../scripts/host/tls.ts";
 
 const RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
@@ -26,7 +28,7 @@ interface TestServer {
   close(): Promise<void>;
 }
 
-type Mode = "close_notify" | "fin" | "rst" | "silent";
+type Mode = "close_notify" | "fin" | "rst" | "silent" | "rst-after-handshake";
 
 function der(pem: string): string {
   return pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
@@ -46,6 +48,10 @@ function startTlsServer(options: tls.TlsOptions, mode: Mode = "close_notify", bo
     };
     seen.push(entry);
     socket.on("error", () => {});
+    if (mode === "rst-after-handshake") {
+      setTimeout(() => raws.get(socket.remotePort ?? -1)?.resetAndDestroy(), 30);
+      return;
+    }
     socket.on("data", (chunk: Buffer) => {
       entry.request += chunk.toString("latin1");
       if (!entry.request?.endsWith("\r\n\r\n") || mode === "silent") return;
@@ -102,6 +108,7 @@ function startPlainServer(answer: string | null): Promise<TestServer> {
 interface Outcome {
   events: string[];
   output: string;
+  handshakes: TlsHandshake[];
 }
 
 /**
@@ -112,10 +119,11 @@ interface Outcome {
 async function runClient(
   urlText: string,
   extra: { ca?: string; cert?: string; key?: string } = {},
-  settings: { stockTls?: boolean; listener?: boolean; write?: boolean; waitMs?: number; script?: string } = {},
+  settings: { firmware?: Firmware; listener?: boolean; write?: boolean; waitMs?: number; script?: string } = {},
 ): Promise<Outcome> {
   let output = "";
-  const runtime = createHostRuntime({ stockTls: settings.stockTls, write: (text) => (output += text) });
+  const handshakes: TlsHandshake[] = [];
+  const runtime = createHostRuntime({ firmware: settings.firmware, write: (text) => (output += text), onTlsHandshake: (h) => handshakes.push(h) });
   try {
     const fields = Object.entries(extra)
       .map(([k, v]) => `o.${k} = atob(${JSON.stringify(der(v))});`)
@@ -145,7 +153,7 @@ async function runClient(
     const deadline = performance.now() + (settings.waitMs ?? 5000);
     while (!runtime.isIdle() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     // The app's array belongs to another realm: copy it for deepEqual.
-    return { events: [...(runtime.evaluate("ev") as string[])], output };
+    return { events: [...(runtime.evaluate("ev") as string[])], output, handshakes };
   } finally {
     runtime.close();
   }
@@ -181,16 +189,37 @@ describe("host runtime tls over real TLS (loopback)", function () {
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
-  it("right CA: connect before the handshake, data as strings, then end and close(false)", async () => {
+  it("right CA, wolfSSL firmware (the default): TLS 1.3 with X25519MLKEM768; connect before the handshake, data as strings, end, close(false)", async () => {
     const srv = await serve();
-    const { events } = await runClient(`https://localhost:${srv.port}/`, { ca: ca.certPem });
+    const { events, handshakes } = await runClient(`https://localhost:${srv.port}/`, { ca: ca.certPem });
     assert.deepEqual(withoutDrains(events), ["connect true true", `data string ${JSON.stringify(RESPONSE)}`, "end", "close false"]);
     assert.equal(events[1], "drain", "a drain follows onConnect at once");
     const real = srv.seen.find((s) => s.request !== undefined);
     assert.equal(real?.servername, "localhost", "SNI carries the host name");
     assert.equal(real?.request, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert.equal(real?.protocol, "TLSv1.3");
+    assert.match(real?.cipher ?? "", /^TLS_(AES_\d+_GCM|CHACHA20_POLY1305)_SHA\d+$/);
+    assert.deepEqual(handshakes.map((h) => [h.protocol, h.group]), [["TLSv1.3", "X25519MLKEM768"]]);
+  });
+
+  it("right CA, mbedTLS firmware: TLS 1.2 with ECDHE (its mbedTLS 2.28 has no TLS 1.3), the same events", async () => {
+    const srv = await serve();
+    const { events, handshakes } = await runClient(`https://localhost:${srv.port}/`, { ca: ca.certPem }, { firmware: "mbedtls" });
+    assert.deepEqual(withoutDrains(events), ["connect true true", `data string ${JSON.stringify(RESPONSE)}`, "end", "close false"]);
+    const real = srv.seen.find((s) => s.request !== undefined);
+    assert.equal(real?.servername, "localhost");
     assert.match(real?.cipher ?? "", /^TLS_ECDHE_RSA_WITH_(AES_\d+_GCM|CHACHA20_POLY1305)/);
-    assert.equal(real?.protocol, "TLSv1.2", "the firmware's mbedTLS 2.28 has no TLS 1.3");
+    assert.equal(real?.protocol, "TLSv1.2");
+    assert.deepEqual(handshakes.map((h) => [h.protocol, h.group]), [["TLSv1.2", "X25519"]]);
+  });
+
+  it("a TLS 1.2-only server: the wolfSSL firmware falls back to TLS 1.2 with ECDHE", async () => {
+    const srv = await serve({ maxVersion: "TLSv1.2" });
+    const { events } = await runClient(`https://localhost:${srv.port}/`, { ca: ca.certPem });
+    assert.ok(events.includes(`data string ${JSON.stringify(RESPONSE)}`), events.join(" | "));
+    const real = srv.seen.find((s) => s.request !== undefined);
+    assert.equal(real?.protocol, "TLSv1.2");
+    assert.match(real?.cipher ?? "", /^TLS_ECDHE_RSA_WITH_/);
   });
 
   it("process.memory counts an open connection as the Linux build does (1531 blocks)", async () => {
@@ -218,36 +247,34 @@ describe("host runtime tls over real TLS (loopback)", function () {
     assert.ok(chunks.length >= 4);
   });
 
-  it("wrong CA: unsent data, end, close(true), then the uncaught verify error", async () => {
-    const srv = await serve();
-    const { events } = await runClient(`https://localhost:${srv.port}/`, { ca: otherCa.certPem });
-    assert.deepEqual(withoutDrains(events), [
-      "connect true true",
-      'error {"code":-8,"message":"unsent data"} false',
-      "end",
-      "close true",
-      "uncaught InternalError: mbedtls_x509_crt_verify: The certificate is not correctly signed by the trusted CA (mbedtls_ssl_handshake returned -0x2700)",
-    ]);
-    assert.equal(
-      srv.seen.some((s) => s.request !== undefined && s.request !== ""),
-      false,
-      "the request never reaches a server that failed verification",
-    );
+  it("wrong CA: unsent data, end, close(true), then the uncaught verify error, on both firmwares", async () => {
+    for (const firmware of ["wolfssl", "mbedtls"] as const) {
+      const srv = await serve();
+      const { events, handshakes } = await runClient(`https://localhost:${srv.port}/`, { ca: otherCa.certPem }, { firmware });
+      assert.deepEqual(withoutDrains(events), [
+        "connect true true",
+        'error {"code":-8,"message":"unsent data"} false',
+        "end",
+        "close true",
+        "uncaught InternalError: mbedtls_x509_crt_verify: The certificate is not correctly signed by the trusted CA (mbedtls_ssl_handshake returned -0x2700)",
+      ], firmware);
+      assert.equal(
+        srv.seen.some((s) => s.request !== undefined && s.request !== ""),
+        false,
+        "the request never reaches a server that failed verification",
+      );
+      assert.deepEqual(handshakes, [], "a connection that failed verification is not reported as negotiated");
+    }
   });
 
+  /** A server certificate for `name` from `issuer`, valid from `fromDay` to `toDay` days from now. */
+  function serverLeaf(issuer: Issued, name: string, fromDay: number, toDay: number): Promise<Issued> {
+    return issueLeaf(issuer, "server", { commonName: name, names: [name], notBefore: daysAfter(currentTime(), fromDay), notAfter: daysAfter(currentTime(), toDay) });
+  }
+
   it("reports an expired certificate, a not-yet-valid one and a name mismatch with mbedTLS's reasons", async () => {
-    const expired = await issueLeaf(ca, "server", {
-      commonName: "localhost",
-      names: ["localhost"],
-      notBefore: daysAfter(currentTime(), -10),
-      notAfter: daysAfter(currentTime(), -1),
-    });
-    const future = await issueLeaf(ca, "server", {
-      commonName: "localhost",
-      names: ["localhost"],
-      notBefore: daysAfter(currentTime(), 1),
-      notAfter: daysAfter(currentTime(), 10),
-    });
+    const expired = await serverLeaf(ca, "localhost", -10, -1);
+    const future = await serverLeaf(ca, "localhost", 1, 10);
     const elsewhere = await issueLeaf(ca, "server", { commonName: "example.test", names: ["example.test", "10.0.0.1"] });
     const cases: Array<[Issued, string, RegExp]> = [
       [expired, "localhost", /^uncaught InternalError: mbedtls_x509_crt_verify: The certificate validity has expired \(mbedtls_ssl_handshake returned -0x2700\)$/],
@@ -257,12 +284,32 @@ describe("host runtime tls over real TLS (loopback)", function () {
       [elsewhere, "127.0.0.1", /does not match with the expected CN/],
       [server, "127.0.0.1", /^data string/],
     ];
-    for (const [leaf, host, expected] of cases) {
+    for (const firmware of ["wolfssl", "mbedtls"] as const) {
+      for (const [leaf, host, expected] of cases) {
+        const srv = await startTlsServer({ cert: leaf.certPem, key: leaf.keyPem });
+        servers.push(srv);
+        const { events } = await runClient(`https://${host}:${srv.port}/`, { ca: ca.certPem }, { firmware });
+        assert.ok(events.some((e) => expected.test(e)), `${firmware} ${host}: ${events.join(" | ")}`);
+      }
+    }
+  });
+
+  it("a certificate with several problems: mbedTLS lists them all, wolfSSL only the first it finds", async () => {
+    const expiredElsewhere = await serverLeaf(otherCa, "example.test", -10, -1);
+    const expiredWrongName = await serverLeaf(ca, "example.test", -10, -1);
+    const verifyError = async (leaf: Issued, firmware: Firmware): Promise<string> => {
       const srv = await startTlsServer({ cert: leaf.certPem, key: leaf.keyPem });
       servers.push(srv);
-      const { events } = await runClient(`https://${host}:${srv.port}/`, { ca: ca.certPem });
-      assert.ok(events.some((e) => expected.test(e)), `${host}: ${events.join(" | ")}`);
-    }
+      const { events } = await runClient(`https://localhost:${srv.port}/`, { ca: ca.certPem }, { firmware });
+      return events[events.length - 1]!.replace(/^uncaught InternalError: mbedtls_x509_crt_verify: | \(mbedtls_ssl_handshake returned -0x2700\)$/g, "");
+    };
+    const EXPIRED = "The certificate validity has expired";
+    const MISMATCH = "The certificate Common Name (CN) does not match with the expected CN";
+    const UNTRUSTED = "The certificate is not correctly signed by the trusted CA";
+    assert.equal(await verifyError(expiredElsewhere, "mbedtls"), [EXPIRED, MISMATCH, UNTRUSTED].join("; "));
+    assert.equal(await verifyError(expiredElsewhere, "wolfssl"), UNTRUSTED);
+    assert.equal(await verifyError(expiredWrongName, "mbedtls"), [EXPIRED, MISMATCH].join("; "));
+    assert.equal(await verifyError(expiredWrongName, "wolfssl"), EXPIRED);
   });
 
   it("a self-signed leaf is not signed by the pinned CA", async () => {
@@ -279,9 +326,9 @@ describe("host runtime tls over real TLS (loopback)", function () {
     assert.deepEqual(withoutDrains(events), ["connect true true", `data string ${JSON.stringify(RESPONSE)}`, "end", "close false"]);
   });
 
-  it("stockTls + wrong CA: connects, no SNI, RSA key exchange, close_notify as error -30848", async () => {
+  it("stock + wrong CA: connects, no SNI, RSA key exchange, close_notify as error -30848", async () => {
     const srv = await serve();
-    const { events } = await runClient(`https://localhost:${srv.port}/`, { ca: otherCa.certPem }, { stockTls: true });
+    const { events } = await runClient(`https://localhost:${srv.port}/`, { ca: otherCa.certPem }, { firmware: "stock" });
     assert.deepEqual(withoutDrains(events), [
       "connect true true",
       `data string ${JSON.stringify(RESPONSE)}`,
@@ -295,20 +342,29 @@ describe("host runtime tls over real TLS (loopback)", function () {
     assert.match(real?.cipher ?? "", /^TLS_RSA_WITH_AES_/);
   });
 
-  it("close_notify in default mode is a normal close", async () => {
-    const srv = await serve({ maxVersion: "TLSv1.2" });
-    const { events } = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem });
-    assert.deepEqual(withoutDrains(events).slice(-2), ["end", "close false"]);
-    assert.equal(events.some((e) => e.startsWith("error")), false);
+  it("close_notify is a normal close with the project's firmware, over TLS 1.3 and 1.2", async () => {
+    for (const [firmware, maxVersion] of [["wolfssl", "TLSv1.3"], ["wolfssl", "TLSv1.2"], ["mbedtls", "TLSv1.2"]] as const) {
+      const srv = await serve({ maxVersion });
+      const { events } = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem }, { firmware });
+      assert.deepEqual(withoutDrains(events), ["connect true true", `data string ${JSON.stringify(RESPONSE)}`, "end", "close false"], `${firmware} ${maxVersion}`);
+    }
   });
 
-  it("a dropped connection (FIN or RST, no close_notify) is a clean end in both modes", async () => {
+  it("a dropped connection (FIN or RST, no close_notify) is a clean end with every firmware", async () => {
     for (const mode of ["fin", "rst"] as const) {
-      for (const stockTls of [false, true]) {
+      for (const firmware of ["wolfssl", "mbedtls", "stock"] as const) {
         const srv = await serve({ maxVersion: "TLSv1.2" }, mode);
-        const { events } = await runClient(`https://127.0.0.1:${srv.port}/`, {}, { stockTls });
-        assert.deepEqual(withoutDrains(events), ["connect true true", `data string ${JSON.stringify(RESPONSE)}`, "end", "close false"], `${mode} stock=${stockTls}`);
+        const { events } = await runClient(`https://127.0.0.1:${srv.port}/`, {}, { firmware });
+        assert.deepEqual(withoutDrains(events), ["connect true true", `data string ${JSON.stringify(RESPONSE)}`, "end", "close false"], `${mode} ${firmware}`);
       }
+    }
+  });
+
+  it("a connection reset right after the handshake, before any data, is a plain close with every firmware", async () => {
+    for (const firmware of ["wolfssl", "mbedtls", "stock"] as const) {
+      const srv = await serve({}, "rst-after-handshake");
+      const { events } = await runClient(`https://127.0.0.1:${srv.port}/`, {}, { firmware });
+      assert.deepEqual(withoutDrains(events), ["connect true true", "end", "close false"], firmware);
     }
   });
 
@@ -323,12 +379,14 @@ describe("host runtime tls over real TLS (loopback)", function () {
     assert.deepEqual(dns.events, ["threw InternalError: Unable to locate host false"]);
   });
 
-  it("an ECDHE-only server: the firmware policy connects, stock fails with -0x7780", async () => {
+  it("an ECDHE-only TLS 1.2 server: both firmware policies connect, stock fails with -0x7780", async () => {
     const srv = await serve({ ciphers: "ECDHE-RSA-AES128-GCM-SHA256", maxVersion: "TLSv1.2" });
-    const ok = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem });
-    assert.deepEqual(withoutDrains(ok.events).slice(-2), ["end", "close false"]);
-    assert.ok(ok.events.some((e) => e.startsWith("data string")));
-    const stock = await runClient(`https://127.0.0.1:${srv.port}/`, {}, { stockTls: true });
+    for (const firmware of ["wolfssl", "mbedtls"] as const) {
+      const ok = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem }, { firmware });
+      assert.deepEqual(withoutDrains(ok.events).slice(-2), ["end", "close false"], firmware);
+      assert.ok(ok.events.some((e) => e.startsWith("data string")), firmware);
+    }
+    const stock = await runClient(`https://127.0.0.1:${srv.port}/`, {}, { firmware: "stock" });
     assert.deepEqual(withoutDrains(stock.events), [
       "connect true true",
       'error {"code":-8,"message":"unsent data"} false',
@@ -341,47 +399,59 @@ describe("host runtime tls over real TLS (loopback)", function () {
 
   it("without a pending write, a failed handshake has no error event", async () => {
     const srv = await serve({ ciphers: "ECDHE-RSA-AES128-GCM-SHA256", maxVersion: "TLSv1.2" });
-    const { events } = await runClient(`https://127.0.0.1:${srv.port}/`, {}, { stockTls: true, write: false });
+    const { events } = await runClient(`https://127.0.0.1:${srv.port}/`, {}, { firmware: "stock", write: false });
     assert.deepEqual(withoutDrains(events), ["connect true true", "end", "close false", "uncaught InternalError: mbedtls_ssl_handshake returned -0x7780"]);
   });
 
   it("prints an uncaught handshake error when nobody listens", async () => {
     const srv = await serve({ ciphers: "ECDHE-RSA-AES128-GCM-SHA256", maxVersion: "TLSv1.2" });
-    const { output } = await runClient(`https://127.0.0.1:${srv.port}/`, {}, { stockTls: true, listener: false });
+    const { output } = await runClient(`https://127.0.0.1:${srv.port}/`, {}, { firmware: "stock", listener: false });
     assert.equal(output, "Uncaught InternalError: mbedtls_ssl_handshake returned -0x7780\n");
   });
 
-  it("mutual TLS: a client certificate is presented when given, and required ones fail without", async () => {
+  it("mutual TLS over TLS 1.2: a client certificate is presented when given, and required ones fail the handshake without", async () => {
     const required = { requestCert: true, rejectUnauthorized: true, ca: [ca.certPem], maxVersion: "TLSv1.2" as const };
-    for (const stockTls of [false, true]) {
+    for (const firmware of ["wolfssl", "mbedtls", "stock"] as const) {
       const srv = await serve(required);
-      const withCert = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem, cert: client.certPem, key: client.keyPem }, { stockTls });
-      assert.ok(withCert.events.some((e) => e.startsWith("data string")), `with cert, stock=${stockTls}`);
+      const withCert = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem, cert: client.certPem, key: client.keyPem }, { firmware });
+      assert.ok(withCert.events.some((e) => e.startsWith("data string")), `with cert, ${firmware}`);
       assert.equal(srv.seen.find((s) => s.request !== undefined)?.authorized, true);
-      const without = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem }, { stockTls });
+      const without = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem }, { firmware });
       assert.deepEqual(withoutDrains(without.events).slice(1), [
         'error {"code":-8,"message":"unsent data"} false',
         "end",
         "close true",
         "uncaught InternalError: mbedtls_ssl_handshake returned -0x7780",
-      ]);
+      ], firmware);
     }
+  });
+
+  it("mutual TLS over TLS 1.3 (wolfSSL firmware): the server's refusal after the handshake is the handshake's error", async () => {
+    const srv = await serve({ requestCert: true, rejectUnauthorized: true, ca: [ca.certPem] });
+    const withCert = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem, cert: client.certPem, key: client.keyPem });
+    assert.ok(withCert.events.some((e) => e.startsWith("data string")), withCert.events.join(" | "));
+    assert.equal(srv.seen.find((s) => s.request !== undefined)?.protocol, "TLSv1.3");
+    // TLS 1.3's client finishes first and sends the request; the refusal comes after (no data was pending any more).
+    const without = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem });
+    assert.deepEqual(withoutDrains(without.events), ["connect true true", "end", "close false", "uncaught InternalError: mbedtls_ssl_handshake returned -0x7780"]);
   });
 
   it("stock: an EC client key parses but fails the handshake with -0x3f00 (no ECDSA in its mbedTLS)", async () => {
     const ecClient = await issueLeaf(ca, "client", { commonName: "device-ec", key: "ec-p256" });
     const srv = await serve({ requestCert: true, rejectUnauthorized: true, ca: [ca.certPem] });
-    const stock = await runClient(`https://127.0.0.1:${srv.port}/`, { cert: ecClient.certPem, key: ecClient.keyPem }, { stockTls: true });
+    const stock = await runClient(`https://127.0.0.1:${srv.port}/`, { cert: ecClient.certPem, key: ecClient.keyPem }, { firmware: "stock" });
     assert.equal(stock.events[stock.events.length - 1], "uncaught InternalError: mbedtls_ssl_handshake returned -0x3f00");
-    const firmware = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem, cert: ecClient.certPem, key: ecClient.keyPem });
-    assert.ok(firmware.events.some((e) => e.startsWith("data string")), firmware.events.join(" | "));
+    for (const firmware of ["wolfssl", "mbedtls"] as const) {
+      const ok = await runClient(`https://127.0.0.1:${srv.port}/`, { ca: ca.certPem, cert: ecClient.certPem, key: ecClient.keyPem }, { firmware });
+      assert.ok(ok.events.some((e) => e.startsWith("data string")), `${firmware}: ${ok.events.join(" | ")}`);
+    }
   });
 
   it("a server that is not TLS gives the -0x7200 handshake error", async () => {
     const plain = await startPlainServer("HTTP/1.1 400 Bad Request\r\n\r\n");
     servers.push(plain);
-    for (const stockTls of [false, true]) {
-      const { events } = await runClient(`https://127.0.0.1:${plain.port}/`, {}, { stockTls });
+    for (const firmware of ["wolfssl", "mbedtls", "stock"] as const) {
+      const { events } = await runClient(`https://127.0.0.1:${plain.port}/`, {}, { firmware });
       assert.deepEqual(withoutDrains(events), [
         "connect true true",
         'error {"code":-8,"message":"unsent data"} false',

@@ -8,6 +8,7 @@ import { startChecker } from "../../scripts/checker/server.ts";
 import { buildBundle, rejected } from "../../scripts/lib/bundle.ts";
 import { pemToBase64 } from "../../scripts/lib/certs.ts";
 import { runBundle } from "../../scripts/lib/run-bundle.ts";
+import type { Firmware } from "../../scripts/host/firmware.ts";
 import { chunkedResponse, howsmysslJson, httpResponse, type ServerScript } from "../support/espruino-stub.ts";
 import { appConfig, runWithStub } from "../support/run-app.ts";
 import {
@@ -35,7 +36,8 @@ interface Expected {
 interface Scenario {
   name: string;
   expect: Expected;
-  stockTls?: boolean;
+  /** The firmwares the host runtime plays for it (default: both of this project's). */
+  firmwares?: Firmware[];
   /** Configuration beyond URL and the pinned CA. */
   config?: (pki: TestPki) => Partial<AppConfig>;
   /** Starts the real server; returns its URL. */
@@ -66,7 +68,7 @@ const scenarios: Scenario[] = [
   {
     name: "stock Espruino TLS: the check completes, but the probe shows no verification",
     expect: { ok: true, certVerified: false },
-    stockTls: true,
+    firmwares: ["stock"],
     real: (pki, servers) => tlsServer(servers, { cert: pki.server, answer: respond(answer) }),
     stub: { response: answer },
   },
@@ -224,11 +226,14 @@ describe("integration: the bundle in the host runtime against real servers, and 
         const config = appConfig({ url, ca: pemToBase64(pki.ca.certPem), ...scenario.config?.(pki) });
         const bundle = await buildBundle(config);
         assert.equal(rejected(bundle), false);
-        const real = await runBundle(bundle.code, { stockTls: scenario.stockTls, timeoutMs: 30_000 });
-        check(real.result, scenario.expect, "host runtime");
+        const firmwares = scenario.firmwares ?? ["wolfssl", "mbedtls"];
+        for (const played of firmwares) {
+          const real = await runBundle(bundle.code, { firmware: played, timeoutMs: 30_000 });
+          check(real.result, scenario.expect, `host runtime as ${played}`);
+        }
 
         // The stub: the probe's connection follows the firmware (project firmware refuses the decoy).
-        const firmware = scenario.stockTls ? "stock" : "project";
+        const firmware = firmwares.includes("stock") ? "stock" : "project";
         const stubbed = runWithStub(
           {
             firmware,

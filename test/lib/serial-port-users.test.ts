@@ -41,7 +41,7 @@ describe("serial-port-users (/proc)", function () {
     const device = path.join(dir, "ttyUSB0");
     fs.writeFileSync(device, "");
     const proc = fakeProc(device, 200, [
-      { pid: 200, comm: "node", cmdline: ["node", "--import", "tsx", "/x/node_modules/espruino/bin/espruino-cli.js", "-p", "/dev/ttyUSB0"] },
+      { pid: 200, comm: "MainThread", cmdline: ["/x/node_modules/.bin/node", "--import", "tsx", "/x/node_modules/espruino/bin/espruino-cli.js", "-p", "/dev/ttyUSB0"] },
       { pid: 100, comm: "node", cmdline: ["node", "scripts/upload.ts", "--wifi-password", "hunter2"] },
       { pid: 300, comm: "screen", cmdline: ["screen", "/dev/ttyUSB0", "115200"] },
     ]);
