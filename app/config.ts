@@ -1,5 +1,5 @@
 // What the build embeds into the bundle. Validated on the host
-// (scripts/lib/config.ts); the device trusts it as given.
+// (scripts/build/config.ts); the device trusts it as given.
 
 export interface WifiConfig {
   ssid: string;
@@ -9,7 +9,7 @@ export interface WifiConfig {
 /**
  * The MQTT broker each RESULT is published to (app/publisher.ts). Absent from
  * the configuration when none is set, and then the publisher is left out of
- * the bundle (see "app-mqtt" in scripts/lib/bundle.ts).
+ * the bundle (see "app-mqtt" in scripts/build/bundle.ts).
  */
 export interface MqttConfig {
   /** The broker's host name and port (8883 is MQTT over TLS). */

@@ -2,7 +2,7 @@
 // `everyMs`, checking and publishing again for as long as the device runs,
 // on one connection kept alive with PINGREQ and opened again with backoff
 // when the broker goes away. The build leaves this module out of bundles
-// that configure no broker (see "app-mqtt" in scripts/lib/bundle.ts), so
+// that configure no broker (see "app-mqtt" in scripts/build/bundle.ts), so
 // every byte here counts only for those.
 import type { Socket, TlsConnectOptions } from "../typings/espruino.d.ts";
 import { HANDSHAKE_ERROR_GRACE_MS } from "./check.ts";

@@ -36,7 +36,7 @@ export function resultObject(result: CheckResult): ResultObject {
   out.ms = result.ms;
   out.mem_peak = result.memPeak;
   out.firmware = result.firmware;
-  // Quoted: the build shortens the app's own property `report` (scripts/lib/bundle.ts).
+  // Quoted: the build shortens the app's own property `report` (scripts/build/bundle.ts).
   if (result.delivery) out["report"] = result.delivery;
   return out;
 }

@@ -1,6 +1,6 @@
 // Joining Wi-Fi with a timeout and bounded retries. The build leaves this
 // module out of bundles that configure no network (see "app-wifi" in
-// scripts/lib/bundle.ts).
+// scripts/build/bundle.ts).
 import type { WifiModule } from "../typings/espruino.d.ts";
 import type { AppConfig } from "./config.ts";
 import { Failure, failure } from "./failure.ts";

@@ -19,12 +19,12 @@ import tls from "node:tls";
 import { Command, Option } from "commander";
 import { ensureDevPki } from "./checker/dev-pki.ts";
 import { type Checker, startChecker } from "./checker/server.ts";
-import { buildBundle } from "./lib/bundle.ts";
+import { buildBundle } from "./build/bundle.ts";
 import { wholeNumber } from "./lib/args.ts";
-import { runMain, say, UsageError } from "./lib/cli.ts";
-import { resolveConfig } from "./lib/config.ts";
+import { runMain, say, UsageError } from "./lib/command.ts";
+import { resolveConfig } from "./build/config.ts";
 import { currentTime } from "./lib/clock.ts";
-import { runBundle } from "./lib/run-bundle.ts";
+import { runBundle } from "./host/run-bundle.ts";
 import type { Firmware } from "./host/firmware.ts";
 import { firmwareProblem, firmwareTls } from "./host/firmware.ts";
 

@@ -3,9 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import pc from "picocolors";
-import { buildBundle, rejected } from "./lib/bundle.ts";
-import { say, warn, fail, runMain } from "./lib/cli.ts";
-import { addConfigOptions, resolveConfig, type ConfigFlags } from "./lib/config.ts";
+import { buildBundle, rejected } from "./build/bundle.ts";
+import { say, warn, fail, runMain } from "./lib/command.ts";
+import { addConfigOptions, resolveConfig, type ConfigFlags } from "./build/config.ts";
 import { DEFAULT_BUNDLE } from "./lib/paths.ts";
 import { formatProblems } from "./gate/gate.ts";
 

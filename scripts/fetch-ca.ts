@@ -3,7 +3,7 @@
 // Finds the trust anchor to pin for a server: connects with SNI, lists the
 // certificates the server sends, picks the root (from the chain, or from the
 // system trust store when the server leaves it out, as most do), checks it
-// with the same rules as the build (scripts/lib/certs.ts) and writes it as
+// with the same rules as the build (scripts/certs/certs.ts) and writes it as
 // PEM. The connection deliberately does not verify the server: the point is
 // to look at what it presents, including chains that would not verify.
 import { Command, CommanderError, InvalidArgumentError } from "commander";
@@ -23,7 +23,7 @@ import {
   encodePem,
   parseCertificate,
   splitCertificates,
-} from "./lib/certs.ts";
+} from "./certs/certs.ts";
 import { currentTime } from "./lib/clock.ts";
 
 export const DEFAULT_TRUST_STORE = "/etc/ssl/certs";

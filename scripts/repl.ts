@@ -7,10 +7,10 @@ import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import pc from "picocolors";
 import { wholeNumber } from "./lib/args.ts";
-import { asUsage, fail, runMain } from "./lib/cli.ts";
-import { CliOutputInterpreter, VerboseNotes, type CliEvent } from "./lib/espruino-cli-output.ts";
-import { checkSerialDevice, cliArgs, listSerialPorts, spawnCli, withPortUsers, type CliProcess } from "./lib/espruino-cli.ts";
-import { explainConnectProblem, looksLikeText, portAndBaud, portText, serialOpenProblem, SUGGESTED_BAUD, type ConnectProblem } from "./lib/espruino-port.ts";
+import { asUsage, fail, runMain } from "./lib/command.ts";
+import { CliOutputInterpreter, VerboseNotes, type CliEvent } from "./board/cli-output.ts";
+import { checkSerialDevice, cliArgs, listSerialPorts, spawnCli, withPortUsers, type CliProcess } from "./board/espruino-cli.ts";
+import { explainConnectProblem, looksLikeText, portAndBaud, portText, serialOpenProblem, SUGGESTED_BAUD, type ConnectProblem } from "./board/port.ts";
 import { EXIT } from "./lib/result.ts";
 
 const CTRL_C = 0x03;

@@ -13,12 +13,12 @@ import { Command, Option } from "commander";
 import pc from "picocolors";
 import type { AppConfig } from "../app/config.ts";
 import { formatProblems } from "./gate/gate.ts";
-import { buildBundle, rejected, type Bundle } from "./lib/bundle.ts";
+import { buildBundle, rejected, type Bundle } from "./build/bundle.ts";
 import { wholeNumber } from "./lib/args.ts";
-import { asUsage, fail, runMain, UsageError, warn } from "./lib/cli.ts";
-import { addConfigOptions, resolveConfig, type ConfigFlags } from "./lib/config.ts";
-import { CliOutputInterpreter, VerboseNotes, type BoardEnv, type CliEvent } from "./lib/espruino-cli-output.ts";
-import { checkSerialDevice, cliArgs, ESPRUINO_VERSION, listSerialPorts, spawnCli, withPortUsers, type CliProcess } from "./lib/espruino-cli.ts";
+import { asUsage, fail, runMain, UsageError, warn } from "./lib/command.ts";
+import { addConfigOptions, resolveConfig, type ConfigFlags } from "./build/config.ts";
+import { CliOutputInterpreter, VerboseNotes, type BoardEnv, type CliEvent } from "./board/cli-output.ts";
+import { checkSerialDevice, cliArgs, ESPRUINO_VERSION, listSerialPorts, spawnCli, withPortUsers, type CliProcess } from "./board/espruino-cli.ts";
 import {
   explainConnectProblem,
   looksLikeText,
@@ -29,9 +29,9 @@ import {
   SUGGESTED_BAUD,
   type ConnectProblem,
   type PortSpec,
-} from "./lib/espruino-port.ts";
+} from "./board/port.ts";
 import { createRedactor, secretsOf, type Redactor } from "./lib/redact.ts";
-import { closedMidUploadMessage, lostInputMessage, reportsLostInput } from "./lib/upload-damage.ts";
+import { closedMidUploadMessage, lostInputMessage, reportsLostInput } from "./board/upload-damage.ts";
 import { EXIT, exitCodeFor, parseResultLine, ratingReasons, type CheckResultJson, type FailOn } from "./lib/result.ts";
 
 /** Where the user goes for firmware with TLS. */

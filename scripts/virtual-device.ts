@@ -7,7 +7,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { startVirtualDevice } from "./host/device.ts";
-import { stopProbe } from "./host/probe.ts";
+import { stopProbe } from "./host/blocking-connect.ts";
 import { listenFailure } from "./lib/listen.ts";
 import { type Firmware, firmwareTls } from "./host/firmware.ts";
 import { addFirmwareOptions, chosenFirmware } from "./host/firmware-option.ts";

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { fileURLToPath } from "node:url";
-import { type Issued, createCa, issueCa, issueLeaf, selfSignedLeaf } from "../scripts/lib/pki.ts";
+import { type Issued, createCa, issueCa, issueLeaf, selfSignedLeaf } from "../scripts/certs/issue.ts";
 import { defaultOutPath, describeConnectError, loadTrustStore, main, parseTarget } from "../scripts/fetch-ca.ts";
 import { startChecker } from "../scripts/checker/server.ts";
 import { plainEnv } from "./support/plain-env.ts";

@@ -1,4 +1,4 @@
-// Modules the build provides (scripts/lib/bundle.ts).
+// Modules the build provides (scripts/build/bundle.ts).
 
 /** The configuration embedded in the bundle. */
 declare module "app-config" {

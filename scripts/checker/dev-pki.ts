@@ -12,7 +12,7 @@ import { chmod, mkdir, open, readFile, rename, unlink, writeFile } from "node:fs
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as x509 from "@peculiar/x509";
-import { type Issued, createCa, issueLeaf } from "../lib/pki.ts";
+import { type Issued, createCa, issueLeaf } from "../certs/issue.ts";
 import { DAY_MS, currentTime, daysAfter } from "../lib/clock.ts";
 
 export class DevPkiError extends Error {
@@ -163,7 +163,7 @@ async function lock(dir: string): Promise<() => Promise<void>> {
   }
 }
 
-/** Loads a CA from PEM into the shape scripts/lib/pki.ts issues from. */
+/** Loads a CA from PEM into the shape scripts/certs/issue.ts issues from. */
 async function loadCa(certPem: string, keyPem: string): Promise<Issued> {
   const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
   const keyDer = createPrivateKey(keyPem).export({ type: "pkcs8", format: "der" });

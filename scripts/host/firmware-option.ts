@@ -3,7 +3,7 @@
 // the name it had before there was a choice.
 import { type Command, Option } from "commander";
 import { DEFAULT_FIRMWARE, FIRMWARES, type Firmware, firmwareProblem, firmwareTls } from "./firmware.ts";
-import { UsageError } from "../lib/cli.ts";
+import { UsageError } from "../lib/command.ts";
 
 export function addFirmwareOptions(command: Command): Command {
   return command

@@ -22,7 +22,7 @@ import { createTlsModule, type TlsHandshake, type TlsHost } from "./tls.ts";
 import { type Firmware, firmwareProblem, firmwareTls } from "./firmware.ts";
 import { parseUrl } from "./url.ts";
 import { currentTime } from "../lib/clock.ts";
-import type { ProbeResult } from "./probe.ts";
+import type { ProbeResult } from "./blocking-connect.ts";
 
 export interface HostRuntimeOptions {
   /** Which firmware's TLS to play (firmware.ts); the recommended wolfSSL firmware by default. */

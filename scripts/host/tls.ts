@@ -29,7 +29,7 @@ import net from "node:net";
 import tls, { type PeerCertificate, type TLSSocket } from "node:tls";
 import type { X509Certificate } from "node:crypto";
 import { Duplex } from "node:stream";
-import { MaterialError, certificateFromDer, keyFromDer, keyToPem, nameMatches, peerChain, trustPath, validityOf } from "./certs.ts";
+import { MaterialError, certificateFromDer, keyFromDer, keyToPem, nameMatches, peerChain, trustPath, validityOf } from "./tls-certificates.ts";
 import type { FirmwareTls } from "./firmware.ts";
 import {
   MBEDTLS,
@@ -41,7 +41,7 @@ import {
   verifyFlags,
   verifyMessage,
 } from "./mbedtls.ts";
-import { probeConnect, type ProbeResult } from "./probe.ts";
+import { probeConnect, type ProbeResult } from "./blocking-connect.ts";
 import { parseUrl } from "./url.ts";
 import { CLIENT_CERT_BLOCKS, TLS_SOCKET_BLOCKS, stringBlocks } from "./sizeof.ts";
 

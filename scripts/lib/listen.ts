@@ -3,7 +3,7 @@
 // and every way a listen fails said in one line that names the flag to change.
 import { lookup } from "node:dns/promises";
 import net from "node:net";
-import { UsageError } from "./cli.ts";
+import { UsageError } from "./command.ts";
 
 export interface ListenFlags {
   /** How the user names the address and the port, e.g. "--host" and "--port", or "--listen" for both. */

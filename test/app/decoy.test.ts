@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import { decoyOf } from "../../app/decoy.ts";
-import { createCa, issueLeaf } from "../../scripts/lib/pki.ts";
+import { createCa, issueLeaf } from "../../scripts/certs/issue.ts";
 
 function der(pem: string): string {
   return new X509Certificate(pem).raw.toString("latin1");

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { DevPkiError, FILES, defaultPkiDir, ensureDevPki } from "../../scripts/checker/dev-pki.ts";
-import { createCa } from "../../scripts/lib/pki.ts";
+import { createCa } from "../../scripts/certs/issue.ts";
 
 const run = promisify(execFile);
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

@@ -9,7 +9,7 @@ import tls from "node:tls";
 import { type DevPki, ensureDevPki } from "../../scripts/checker/dev-pki.ts";
 import { type HowsMySslAnswer, rateClientHello } from "../../scripts/checker/rating.ts";
 import { type Checker, type CheckerOptions, MAX_HELLOS, startChecker } from "../../scripts/checker/server.ts";
-import { createCa, issueLeaf } from "../../scripts/lib/pki.ts";
+import { createCa, issueLeaf } from "../../scripts/certs/issue.ts";
 import { OPENSSL } from "./capture.ts";
 import { encodeHello, toRecords } from "./hello-builder.ts";
 

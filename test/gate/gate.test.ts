@@ -6,7 +6,7 @@ import * as esbuild from "esbuild";
 import { SourceMapGenerator } from "source-map-js";
 import { checkBundle, formatProblems, type Problem } from "../../scripts/gate/gate.ts";
 import { DEFAULTS, type AppConfig } from "../../app/config.ts";
-import { buildBundle, terminateBareReturns } from "../../scripts/lib/bundle.ts";
+import { buildBundle, terminateBareReturns } from "../../scripts/build/bundle.ts";
 import { ALLOWED_JS, FORBIDDEN_CASES, WARNING_CASES } from "./cases.ts";
 
 function describeProblems(problems: Problem[]): string {
@@ -395,7 +395,7 @@ describe("gate: esbuild bundles", function () {
       ],
       `${describeProblems(problems)}\n---\n${code}`,
     );
-    // The build adds the `;` (scripts/lib/bundle.ts); the gate then passes the same code.
+    // The build adds the `;` (scripts/build/bundle.ts); the gate then passes the same code.
     const fixed = terminateBareReturns(code, map);
     assert.deepEqual(checkBundle(fixed.code), [], fixed.code);
   });
@@ -426,7 +426,7 @@ describe("gate: esbuild bundles", function () {
   });
 });
 
-describe("gate: the app's own bundle (scripts/lib/bundle.ts)", function () {
+describe("gate: the app's own bundle (scripts/build/bundle.ts)", function () {
   this.timeout(60000);
   const base: AppConfig = { ...DEFAULTS, ca: null, cert: null, key: null, wifi: null, builtAt: 1764331200000 };
 

@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import type { ClientHello } from "../../scripts/checker/clienthello.ts";
 import { type Checker, startChecker } from "../../scripts/checker/server.ts";
 import type { Firmware } from "../../scripts/host/firmware.ts";
-import { buildBundle } from "../../scripts/lib/bundle.ts";
-import { pemToBase64 } from "../../scripts/lib/certs.ts";
-import { type RunOutcome, runBundle } from "../../scripts/lib/run-bundle.ts";
+import { buildBundle } from "../../scripts/build/bundle.ts";
+import { pemToBase64 } from "../../scripts/certs/certs.ts";
+import { type RunOutcome, runBundle } from "../../scripts/host/run-bundle.ts";
 import { appConfig } from "../support/run-app.ts";
 import { createTestPki, type TestPki } from "../support/tls-servers.ts";
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import tls from "node:tls";
-import { createCa, issueLeaf, selfSignedLeaf, type Issued } from "../../scripts/lib/pki.ts";
+import { createCa, issueLeaf, selfSignedLeaf, type Issued } from "../../scripts/certs/issue.ts";
 import { createHostRuntime } from "../../scripts/host/runtime.ts";
 import { currentTime, daysAfter } from "../../scripts/lib/clock.ts";
 import type { Firmware } from "../../scripts/host/firmware.ts";

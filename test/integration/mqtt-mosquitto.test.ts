@@ -13,10 +13,10 @@ import tls from "node:tls";
 import mqttPacket from "mqtt-packet";
 import { MQTT_DEFAULTS, type MqttConfig } from "../../app/config.ts";
 import { startChecker } from "../../scripts/checker/server.ts";
-import { buildBundle } from "../../scripts/lib/bundle.ts";
-import { pemToBase64 } from "../../scripts/lib/certs.ts";
-import { issueLeaf, type Issued } from "../../scripts/lib/pki.ts";
-import { runBundle } from "../../scripts/lib/run-bundle.ts";
+import { buildBundle } from "../../scripts/build/bundle.ts";
+import { pemToBase64 } from "../../scripts/certs/certs.ts";
+import { issueLeaf, type Issued } from "../../scripts/certs/issue.ts";
+import { runBundle } from "../../scripts/host/run-bundle.ts";
 import { appConfig } from "../support/run-app.ts";
 import { closedPort, createTestPki, startTlsServer, type TestPki } from "../support/tls-servers.ts";
 

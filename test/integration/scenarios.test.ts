@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import type { AppConfig } from "../../app/config.ts";
 import { startChecker } from "../../scripts/checker/server.ts";
-import { buildBundle, rejected } from "../../scripts/lib/bundle.ts";
-import { pemToBase64 } from "../../scripts/lib/certs.ts";
-import { runBundle } from "../../scripts/lib/run-bundle.ts";
+import { buildBundle, rejected } from "../../scripts/build/bundle.ts";
+import { pemToBase64 } from "../../scripts/certs/certs.ts";
+import { runBundle } from "../../scripts/host/run-bundle.ts";
 import type { Firmware } from "../../scripts/host/firmware.ts";
 import { chunkedResponse, howsmysslJson, httpResponse, type ServerScript } from "../support/espruino-stub.ts";
 import { appConfig, runWithStub } from "../support/run-app.ts";

@@ -3,7 +3,7 @@
 // (normally, slowly, truncated, not at all), and a plain TCP server.
 import net from "node:net";
 import tls from "node:tls";
-import { createCa, issueLeaf, selfSignedLeaf, type Issued } from "../../scripts/lib/pki.ts";
+import { createCa, issueLeaf, selfSignedLeaf, type Issued } from "../../scripts/certs/issue.ts";
 import { currentTime, daysAfter } from "../../scripts/lib/clock.ts";
 
 /** How the server answers once it has the request head. */

@@ -1,4 +1,4 @@
-// Certificates for the firmware tests, made with scripts/lib/pki.ts into a
+// Certificates for the firmware tests, made with scripts/certs/issue.ts into a
 // temporary folder, relative to the clock. Each is written twice: as PEM,
 // which the mbedTLS harness reads as it is, and as DER (the PEM's base64
 // body decoded), which is what the app hands Espruino's tls.connect and what
@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCa, type Issued, issueLeaf } from "../../../scripts/lib/pki.ts";
+import { createCa, type Issued, issueLeaf } from "../../../scripts/certs/issue.ts";
 import { currentTime } from "../../../scripts/lib/clock.ts";
 
 const DAY_MS = 86_400_000;

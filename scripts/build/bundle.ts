@@ -6,7 +6,7 @@ import path from "node:path";
 import { SourceMapConsumer, SourceMapGenerator } from "source-map-js";
 import type { AppConfig } from "../../app/config.ts";
 import { checkBundle, type Problem } from "../gate/gate.ts";
-import { REPO_ROOT } from "./paths.ts";
+import { REPO_ROOT } from "../lib/paths.ts";
 
 export interface Bundle {
   /** The script to upload. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
-import { createCa, issueLeaf, selfSignedLeaf } from "../../scripts/lib/pki.ts";
+import { createCa, issueLeaf, selfSignedLeaf } from "../../scripts/certs/issue.ts";
 
 describe("pki", () => {
   it("issues a server certificate that chains to its CA and carries its names", async () => {

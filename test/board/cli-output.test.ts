@@ -5,7 +5,7 @@
 // serial device; long ones are shortened where noted.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { cleanDeviceLine, CliOutputInterpreter, LineSplitter, VerboseNotes, type CliEvent, type Stream } from "../../scripts/lib/espruino-cli-output.ts";
+import { cleanDeviceLine, CliOutputInterpreter, LineSplitter, VerboseNotes, type CliEvent, type Stream } from "../../scripts/board/cli-output.ts";
 
 const ENV_ANSWER =
   '\r\n< << {"VERSION":"2v29","GIT_COMMIT":"6106910b8","BOARD":"LINUX","RAM":0,"FLASH":262144,"SPIFLASH":262144,"STORAGE":262144,' +

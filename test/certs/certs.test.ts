@@ -4,7 +4,7 @@ import { X509Certificate, createHash, createPrivateKey, randomBytes } from "node
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import * as x509 from "@peculiar/x509";
-import { type Issued, createCa, issueCa, issueLeaf, selfSignedLeaf } from "../../scripts/lib/pki.ts";
+import { type Issued, createCa, issueCa, issueLeaf, selfSignedLeaf } from "../../scripts/certs/issue.ts";
 import {
   CertificateError,
   PemError,
@@ -25,7 +25,7 @@ import {
   pemToBase64,
   privateKeyFormat,
   splitCertificates,
-} from "../../scripts/lib/certs.ts";
+} from "../../scripts/certs/certs.ts";
 
 const DAY = 86_400_000;
 // A date of the tests' own: certificates are issued and judged relative to it,

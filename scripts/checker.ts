@@ -2,8 +2,8 @@
 // to pin, then one line per /a/check answered. Stops on Ctrl-C.
 import { Command, InvalidArgumentError } from "commander";
 import pc from "picocolors";
-import { DevPkiError, defaultPkiDir, ensureDevPki, FILES } from "./dev-pki.ts";
-import { type ObservedHello, startChecker } from "./server.ts";
+import { DevPkiError, defaultPkiDir, ensureDevPki, FILES } from "./checker/dev-pki.ts";
+import { type ObservedHello, startChecker } from "./checker/server.ts";
 import { join } from "node:path";
 
 function parsePort(value: string): number {

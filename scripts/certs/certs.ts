@@ -1,7 +1,7 @@
 // Reading and judging certificates on the host: PEM helpers, a readable
 // description of a certificate, and the checks that decide whether a
 // certificate may be pinned on the device (a trust anchor) or presented by it
-// (a client certificate). Used by the build (scripts/lib/config.ts) and by
+// (a client certificate). Used by the build (scripts/build/config.ts) and by
 // fetch-ca. Everything here is pure (values in, values out): whatever depends
 // on the date takes `now` from its caller (scripts/lib/clock.ts).
 //
@@ -40,7 +40,7 @@
 //     linkedLength(chain)                     how many certificates, from the first, form a chain
 //     chooseTrustAnchor(chain, options)       which certificate to pin for a server's chain
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { DAY_MS } from "./clock.ts";
+import { DAY_MS } from "../lib/clock.ts";
 
 /** Anchors and client certificates expiring sooner than this get a warning. */
 export const EXPIRY_WARNING_DAYS = 90;

@@ -1,10 +1,10 @@
-// tsx scripts/gate/cli.ts dist/app.js
+// npm run gate -- dist/app.js
 // Checks a built bundle against the Espruino subset; exits 1 when it leaves it.
 
 import { existsSync, readFileSync } from "node:fs";
 import { Command } from "commander";
 import pc from "picocolors";
-import { checkBundle, formatProblems } from "./gate.ts";
+import { checkBundle, formatProblems } from "./gate/gate.ts";
 
 interface CliOptions {
   sourceMap?: string | boolean;

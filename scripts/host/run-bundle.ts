@@ -1,9 +1,9 @@
 // Runs a built bundle in the host runtime until the program is done: its
 // RESULT line printed and nothing left pending (or a time limit passed).
-import { createHostRuntime } from "../host/runtime.ts";
-import type { Firmware } from "../host/firmware.ts";
-import type { TlsHandshake } from "../host/tls.ts";
-import { type CheckResultJson, parseResultLine } from "./result.ts";
+import { createHostRuntime } from "./runtime.ts";
+import type { Firmware } from "./firmware.ts";
+import type { TlsHandshake } from "./tls.ts";
+import { type CheckResultJson, parseResultLine } from "../lib/result.ts";
 
 export interface RunOptions {
   /** The firmware whose TLS the host runtime plays (default: the recommended one). */

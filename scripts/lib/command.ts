@@ -1,7 +1,7 @@
 // What every script does the same way: report problems without stack traces,
 // and say where output goes.
 import pc from "picocolors";
-import { ConfigError } from "./config.ts";
+import { ConfigError } from "../build/config.ts";
 
 export const say = (text: string): void => {
   process.stdout.write(text + "\n");

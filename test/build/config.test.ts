@@ -3,9 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DEFAULTS } from "../../app/config.ts";
-import { ConfigError, resolveConfig, type ConfigFlags } from "../../scripts/lib/config.ts";
-import { pemToBase64 } from "../../scripts/lib/certs.ts";
-import { createCa, issueLeaf, type Issued } from "../../scripts/lib/pki.ts";
+import { ConfigError, resolveConfig, type ConfigFlags } from "../../scripts/build/config.ts";
+import { pemToBase64 } from "../../scripts/certs/certs.ts";
+import { createCa, issueLeaf, type Issued } from "../../scripts/certs/issue.ts";
 
 const DAY = 86_400_000;
 // The tests' own date: certificates are issued a day before it and judged at

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { serialPortUsers } from "../../scripts/lib/serial-port-users.ts";
+import { serialPortUsers } from "../../scripts/board/port-users.ts";
 
 describe("serial-port-users (/proc)", function () {
   let dir: string;

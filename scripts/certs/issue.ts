@@ -4,7 +4,7 @@
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it loaded first
 import * as x509 from "@peculiar/x509";
 import { randomBytes, webcrypto } from "node:crypto";
-import { currentTime, daysAfter } from "./clock.ts";
+import { currentTime, daysAfter } from "../lib/clock.ts";
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { plainEnv } from "../support/plain-env.ts";
+import { plainEnv } from "./support/plain-env.ts";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const cli = path.join(repoRoot, "scripts/gate/cli.ts");
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const cli = path.join(repoRoot, "scripts/gate.ts");
 // The tests run the CLI from a temporary folder, where a bare "tsx" would not resolve.
 const tsxLoader = import.meta.resolve("tsx");
 
@@ -22,7 +22,7 @@ function runCli(args: string[], cwd: string): { status: number | null; stdout: s
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe("gate CLI (scripts/gate/cli.ts)", function () {
+describe("gate CLI (scripts/gate.ts)", function () {
   this.timeout(60000);
   let dir: string;
 

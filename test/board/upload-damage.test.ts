@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { PortSpec } from "../../scripts/lib/espruino-port.ts";
-import { closedMidUploadMessage, lostInputMessage, reportsLostInput } from "../../scripts/lib/upload-damage.ts";
+import type { PortSpec } from "../../scripts/board/port.ts";
+import { closedMidUploadMessage, lostInputMessage, reportsLostInput } from "../../scripts/board/upload-damage.ts";
 
 const serial: PortSpec = { kind: "serial", path: "/dev/ttyUSB0" };
 const tcp: PortSpec = { kind: "tcp", host: "127.0.0.1", port: 2323, text: "tcp://127.0.0.1:2323" };

@@ -7,9 +7,9 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { LineSplitter, type Stream } from "./espruino-cli-output.ts";
-import { portText, type ConnectProblem, type PortSpec, type SerialPortListing } from "./espruino-port.ts";
-import { serialPortUsers } from "./serial-port-users.ts";
+import { LineSplitter, type Stream } from "./cli-output.ts";
+import { portText, type ConnectProblem, type PortSpec, type SerialPortListing } from "./port.ts";
+import { serialPortUsers } from "./port-users.ts";
 
 const requireHere = createRequire(import.meta.url);
 const ESPRUINO_DIR = path.dirname(requireHere.resolve("espruino/package.json"));

@@ -8,7 +8,7 @@ import {
   previewBytes,
   serialOpenProblem,
   type PortSpec,
-} from "../../scripts/lib/espruino-port.ts";
+} from "../../scripts/board/port.ts";
 
 const serial: PortSpec = { kind: "serial", path: "/dev/ttyUSB0" };
 const tcp: PortSpec = { kind: "tcp", host: "127.0.0.1", port: 23231, text: "tcp://127.0.0.1:23231" };

@@ -14,10 +14,10 @@ import { Ajv, type ErrorObject } from "ajv";
 import ajvErrors from "ajv-errors";
 import { Command, Option } from "commander";
 import { DEFAULTS, type AppConfig } from "../../app/config.ts";
-import { checkClientCertificate, checkTrustAnchor, describeCertificate, PemError, pemToBase64, privateKeyFormat } from "./certs.ts";
-import { REPO_ROOT } from "./paths.ts";
-import { wholeNumber } from "./args.ts";
-import { currentTime } from "./clock.ts";
+import { checkClientCertificate, checkTrustAnchor, describeCertificate, PemError, pemToBase64, privateKeyFormat } from "../certs/certs.ts";
+import { REPO_ROOT } from "../lib/paths.ts";
+import { wholeNumber } from "../lib/args.ts";
+import { currentTime } from "../lib/clock.ts";
 
 export const DEFAULT_CONFIG_FILE = path.join(REPO_ROOT, "app.config.json");
 export const DEFAULT_CA_FILE = path.join(REPO_ROOT, "certs", "isrg-root-x1.pem");

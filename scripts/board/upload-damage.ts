@@ -8,7 +8,7 @@
 //   arrive can still be valid JavaScript that writes the wrong bytes.
 // - A serial port that closes mid-upload (a USB cable pulled, an adapter that
 //   resets) leaves the first chunks stored and the rest missing.
-import { portText, type PortSpec } from "./espruino-port.ts";
+import { portText, type PortSpec } from "./port.ts";
 
 /** True for the line Espruino prints once it has lost input (jsiCheckErrors, src/jsinteractive.c). */
 export function reportsLostInput(line: string): boolean {

@@ -1,6 +1,6 @@
 // Where a board is (`--port`), and what to tell the user when it cannot be
 // reached (pure: messages from facts the adapters gathered).
-import type { PortUser } from "./serial-port-users.ts";
+import type { PortUser } from "./port-users.ts";
 
 export type PortSpec = { kind: "serial"; path: string } | { kind: "tcp"; host: string; port: number; text: string };
 

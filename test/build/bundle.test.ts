@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import * as esbuild from "esbuild";
 import { SourceMapConsumer } from "source-map-js";
-import { buildBundle, rejected, SIZE_BUDGET, terminateBareReturns } from "../../scripts/lib/bundle.ts";
-import { resolveConfig } from "../../scripts/lib/config.ts";
+import { buildBundle, rejected, SIZE_BUDGET, terminateBareReturns } from "../../scripts/build/bundle.ts";
+import { resolveConfig } from "../../scripts/build/config.ts";
 
 describe("bundle", function () {
   this.timeout(60_000);

@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { plainEnv } from "../support/plain-env.ts";
+import { plainEnv } from "./support/plain-env.ts";
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const CLI = join(REPO, "scripts/checker/cli.ts");
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const CLI = join(REPO, "scripts/checker.ts");
 const run = promisify(execFile);
 const tsx = (args: string[]) => [process.execPath, ["--import", "tsx", CLI, ...args]] as const;
 
