@@ -5,7 +5,7 @@ import type { Socket, TlsConnectOptions } from "../typings/espruino.d.ts";
 import type { AppConfig } from "./config.ts";
 import { classifyConnection, CLOSE_NOTIFY, ConnectionEvidence, Failure, failure, UNSENT_DATA } from "./failure.ts";
 import { createResponseParser, HttpResponse } from "./http-response.ts";
-import { errorText } from "./espruino.ts";
+import { errorText } from "./thrown.ts";
 import type { Platform, Timer } from "./platform.ts";
 
 export interface Target {

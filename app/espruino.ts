@@ -2,6 +2,7 @@
 // globals (see index.ts); the host runtime and the unit tests supply their own.
 import type { EspruinoE, EspruinoModules, EspruinoProcess, ParsedUrl } from "../typings/espruino.d.ts";
 import type { Platform, Timer } from "./platform.ts";
+import { errorText } from "./thrown.ts";
 
 export interface EspruinoGlobals {
   require<N extends keyof EspruinoModules>(name: N): EspruinoModules[N];
@@ -13,11 +14,6 @@ export interface EspruinoGlobals {
   clearTimeout(timer: Timer): void;
   log(line: string): void;
   now(): number;
-}
-
-/** The message of anything thrown (Espruino's errors carry `message`), else its text. */
-export function errorText(error: unknown): string {
-  return String((error && (error as { message?: unknown }).message) || error);
 }
 
 export function espruinoPlatform(g: EspruinoGlobals): Platform {

@@ -2,20 +2,7 @@
 // report keeps howsmyssl's own field names, so the RESULT line speaks the
 // service's vocabulary; why a rating is what it is can be read from these
 // fields (the host tools explain it, keeping the bundle small).
-
-export interface TlsReport {
-  tls_version: string;
-  rating: string;
-  ephemeral_keys_supported: boolean;
-  session_ticket_supported: boolean;
-  tls_compression_supported: boolean;
-  post_quantum_key_agreement: boolean;
-  /** How many cipher suites the client offered. */
-  suites_offered: number;
-  /** Suite name -> why howsmyssl calls it insecure. */
-  insecure_cipher_suites: { [suite: string]: string[] };
-  given_named_groups: string[];
-}
+import type { TlsReport } from "./result.ts";
 
 const FLAGS = ["ephemeral_keys_supported", "session_ticket_supported", "tls_compression_supported", "post_quantum_key_agreement"];
 

@@ -7,11 +7,12 @@
 import type { Socket, TlsConnectOptions } from "../typings/espruino.d.ts";
 import { HANDSHAKE_ERROR_GRACE_MS } from "./check.ts";
 import type { AppConfig } from "./config.ts";
-import { errorText } from "./espruino.ts";
+import { errorText } from "./thrown.ts";
 import { classifyConnection, CLOSE_NOTIFY, ConnectionEvidence, Failure, failure, UNSENT_DATA } from "./failure.ts";
 import { CONNACK, connectPacket, createReader, DISCONNECT, PINGREQ, PINGRESP, PUBACK, publishPacket } from "./mqtt.ts";
 import type { Platform, Timer } from "./platform.ts";
-import { CheckResult, redact, ResultObject, resultObject } from "./report.ts";
+import { CheckResult, redact, resultObject } from "./report.ts";
+import type { PublishReport } from "./result.ts";
 
 /** Publishes `result`, sets its `delivery`, calls `show`; with everyMs, calls `again` (the next check) later. */
 export type Publish = (result: CheckResult, show: () => void, again: () => void) => void;
@@ -88,7 +89,7 @@ export function startPublisher(p: Platform, config: AppConfig, print: (line: str
   }
 
   function finish(failed: Failure | null): void {
-    const report: ResultObject = { broker: name, topic: broker.topic, published: !failed };
+    const report: PublishReport = { broker: name, topic: broker.topic, published: !failed };
     if (failed) {
       report.error = failed.code;
       report.detail = failed.detail;

@@ -1,7 +1,7 @@
 // The check's result -> the RESULT object, its human rendering, and the one
 // machine-readable `RESULT {json}` line (pure).
 import type { Failure } from "./failure.ts";
-import type { TlsReport } from "./howsmyssl.ts";
+import type { PublishReport, ResultJson, TlsReport } from "./result.ts";
 import { find } from "./text.ts";
 
 export interface CheckResult {
@@ -16,15 +16,13 @@ export interface CheckResult {
   /** Set on failure. */
   failure: Failure | null;
   /** How publishing it to the MQTT broker went (app/publisher.ts): RESULT's `report`. */
-  delivery?: ResultObject;
+  delivery?: PublishReport;
 }
 
-export type ResultObject = { [key: string]: unknown };
-
-/** The RESULT object: ok, url, then the outcome, then timing and memory. */
-export function resultObject(result: CheckResult): ResultObject {
+/** The RESULT object: ok, url, then the outcome, then timing and memory (the key order is the line's). */
+export function resultObject(result: CheckResult): ResultJson {
   const failed = result.failure;
-  const out: ResultObject = { ok: !failed, url: result.url };
+  const out = { ok: !failed, url: result.url } as ResultJson;
   if (failed) {
     out.error = failed.code;
     out.detail = failed.detail;
@@ -50,7 +48,7 @@ export function reportLines(result: CheckResult): string[] {
   const out = resultObject(result);
   const lines = [""];
   for (const key of Object.keys(out)) {
-    const value = out[key];
+    const value = (out as unknown as { [key: string]: unknown })[key];
     lines.push("  " + key + ": " + (Array.isArray(value) ? value.join(", ") : value && typeof value === "object" ? JSON.stringify(value) : value));
   }
   if (out.cert_verified === false) lines.push("WARNING: server NOT authenticated (see firmware/)");
@@ -58,9 +56,11 @@ export function reportLines(result: CheckResult): string[] {
 }
 
 /**
- * Replaces every occurrence of each secret (Wi-Fi password, private key) with
- * ***. Not split/join: Espruino's split drops a text shorter than the
- * separator and splits inside overlapping runs.
+ * Replaces every occurrence of each secret (Wi-Fi password, private key,
+ * broker password) with ***: the host's rules (scripts/lib/redact.ts, its
+ * MASK) in their smallest form, whole occurrences only. Not split/join: Espruino's
+ * split drops a text shorter than the separator and splits inside overlapping
+ * runs.
  */
 export function redact(text: string, secrets: string[]): string {
   for (const secret of secrets) {

@@ -32,7 +32,7 @@ import {
 } from "./board/port.ts";
 import { createRedactor, secretsOf, type Redactor } from "./lib/redact.ts";
 import { closedMidUploadMessage, lostInputMessage, reportsLostInput } from "./board/upload-damage.ts";
-import { EXIT, exitCodeFor, parseResultLine, ratingReasons, type CheckResultJson, type FailOn } from "./lib/result.ts";
+import { EXIT, exitCodeFor, parseResultLine, ratingReasons, type ResultJson, type FailOn } from "./lib/result.ts";
 
 /** Where the user goes for firmware with TLS. */
 export const FIRMWARE_README = "firmware/README.md";
@@ -284,7 +284,7 @@ function session(s: SessionOptions): Promise<number> {
       }
     };
 
-    const onResult = (result: CheckResultJson) => {
+    const onResult = (result: ResultJson) => {
       if (result.ok && result.rating && result.rating !== "Probably Okay") {
         const reasons = ratingReasons(result);
         if (reasons.length) o.out(`why "${result.rating}": ${reasons.join("; ")}`, "reason");

@@ -3,7 +3,7 @@
 import { createHostRuntime } from "./runtime.ts";
 import type { Firmware } from "./firmware.ts";
 import type { TlsHandshake } from "./tls.ts";
-import { type CheckResultJson, parseResultLine } from "../lib/result.ts";
+import { type ResultJson, parseResultLine } from "../lib/result.ts";
 
 export interface RunOptions {
   /** The firmware whose TLS the host runtime plays (default: the recommended one). */
@@ -16,7 +16,7 @@ export interface RunOptions {
 
 export interface RunOutcome {
   lines: string[];
-  result: CheckResultJson | null;
+  result: ResultJson | null;
   /** Peak process.memory().usage the program saw, in blocks. */
   memoryPeak: number;
   /** The time limit passed before the program finished. */
@@ -30,7 +30,7 @@ const POLL_MS = 20;
 export async function runBundle(code: string, options: RunOptions = {}): Promise<RunOutcome> {
   const lines: string[] = [];
   let partial = "";
-  let result: CheckResultJson | null = null;
+  let result: ResultJson | null = null;
   const handshakes: TlsHandshake[] = [];
   const runtime = createHostRuntime({
     firmware: options.firmware,

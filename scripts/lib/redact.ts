@@ -1,5 +1,8 @@
 // Keeping the configuration's secrets (Wi-Fi password, client private key, MQTT password)
-// out of everything a host script prints (pure). The bundle carries them, and
+// out of everything a host script prints (pure). One rule set with the
+// device's: the device masks the same secrets with the same MASK, whole
+// occurrences only (app/report.ts `redact`, kept small for the bundle); the
+// host also masks their escaped forms and pieces, for the reasons below. The bundle carries them, and
 // a board or the espruino CLI may echo uploaded code: as written in the
 // bundle (JSON-escaped), as the CLI wraps it for Storage (escaped again), or
 // cut into pieces where the CLI splits its upload. So besides whole

@@ -63,7 +63,7 @@ function run(options: StubOptions, appConfigValue: AppConfig, ms?: number): Run 
 
 function once(broker: BrokerScript | ((index: number) => ServerScript), overrides: Partial<AppConfig> = {}, check?: ServerScript) {
   const outcome = run({ server: servers(broker, check) }, config({}, overrides));
-  return { ...outcome, result: resultOf(outcome.stub.output), report: resultOf(outcome.stub.output).report as Record<string, unknown> };
+  return { ...outcome, result: resultOf(outcome.stub.output), report: resultOf(outcome.stub.output).report! };
 }
 
 describe("publisher (device program with a broker, against stubbed Espruino)", () => {

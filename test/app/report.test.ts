@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { failure } from "../../app/failure.ts";
-import { parseHowsmyssl, TlsReport } from "../../app/howsmyssl.ts";
+import { parseHowsmyssl } from "../../app/howsmyssl.ts";
+import type { TlsReport } from "../../app/result.ts";
 import { CheckResult, redact, reportLines, resultLine, resultObject } from "../../app/report.ts";
 import { howsmysslJson } from "../support/espruino-stub.ts";
 import { withEspruinoStrings } from "../support/espruino-quirks.ts";

@@ -3,6 +3,7 @@
 // one the same way. The stub scripts say what Espruino reports for such a
 // server (docs/espruino-behaviour.md); the host runtime finds out for real.
 import assert from "node:assert/strict";
+import type { ResultJson } from "../../app/result.ts";
 import type { AppConfig } from "../../app/config.ts";
 import { startChecker } from "../../scripts/checker/server.ts";
 import { buildBundle, rejected } from "../../scripts/build/bundle.ts";
@@ -202,7 +203,7 @@ const scenarios: Scenario[] = [
   },
 ];
 
-function check(outcome: Record<string, unknown> | null, expected: Expected, where: string): void {
+function check(outcome: ResultJson | null, expected: Expected, where: string): void {
   assert.ok(outcome, `${where}: no RESULT`);
   assert.equal(outcome.ok, expected.ok, `${where}: ${JSON.stringify(outcome)}`);
   if (expected.error) assert.equal(outcome.error, expected.error, `${where}: ${JSON.stringify(outcome)}`);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { DEFAULTS, type AppConfig } from "../../app/config.ts";
+import { redact as deviceRedact } from "../../app/report.ts";
 import { createRedactor, FRAGMENT, MASK, secretForms, secretsOf } from "../../scripts/lib/redact.ts";
 
 const KEY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Zq3zQ+example/keymaterial+AbCdEf0123456789==";
@@ -18,6 +19,20 @@ function pieces(secret: string): string[] {
 }
 
 describe("redact", () => {
+  it("is the device's rule with more: a whole secret is masked the same on both, with MASK", () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 80 }), fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), (secret, before, after) => {
+        const line = before + secret + after;
+        // Exactly one occurrence (none overlapping it), and no mask already in the line.
+        fc.pre(line.indexOf(secret) === before.length && line.indexOf(secret, before.length + 1) < 0 && !line.includes(MASK));
+        const host = createRedactor([secret])(line);
+        assert.equal(deviceRedact(line, [secret]), before + MASK + after);
+        if (secret.length < FRAGMENT) assert.equal(host, before + MASK + after, "short secrets: whole only, as on the device");
+        else assert.ok(host.includes(MASK) && !host.includes(secret));
+      }),
+    );
+  });
+
   it("secretsOf takes the Wi-Fi password and the private key, nothing public", () => {
     const c = config({ wifi: { ssid: "lab", password: "correct horse" }, key: KEY, cert: "MIIpubliccert", ca: "MIIpublicca" });
     assert.deepEqual(secretsOf(c), ["correct horse", KEY]);

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { exitCodeFor, parseResultLine, ratingReasons } from "../../scripts/lib/result.ts";
+import { exitCodeFor, parseResultLine, ratingReasons, type ResultJson } from "../../scripts/lib/result.ts";
+
+/** A RESULT with the fields every line has, and `fields`. */
+const result = (fields: Partial<ResultJson>): ResultJson => ({ ok: true, url: "u", ms: 1, mem_peak: null, firmware: "2v29", ...fields });
 
 describe("result", () => {
   it("finds the RESULT object in a line, even after a prompt", () => {
@@ -11,10 +14,10 @@ describe("result", () => {
   });
 
   it("maps results to exit codes", () => {
-    const ok = { ok: true, url: "u", rating: "Improvable" };
+    const ok = result({ rating: "Improvable" });
     assert.equal(exitCodeFor(ok), 0);
     assert.equal(exitCodeFor(null), 2);
-    assert.equal(exitCodeFor({ ok: false, url: "u" }), 2);
+    assert.equal(exitCodeFor(result({ ok: false })), 2);
     assert.equal(exitCodeFor(ok, "improvable"), 3);
     assert.equal(exitCodeFor(ok, "bad"), 0);
     assert.equal(exitCodeFor({ ...ok, rating: "Bad" }, "bad"), 3);
@@ -23,10 +26,10 @@ describe("result", () => {
   });
 
   it("explains a rating from the fields", () => {
-    const reasons = ratingReasons({ ok: true, url: "u", tls_version: "TLS 1.2", ephemeral_keys_supported: true, post_quantum_key_agreement: false, insecure_cipher_suites: {} });
+    const reasons = ratingReasons(result({ tls_version: "TLS 1.2", ephemeral_keys_supported: true, post_quantum_key_agreement: false, insecure_cipher_suites: {} }));
     assert.equal(reasons.length, 2);
     assert.match(reasons[0], /TLS 1\.2/);
     assert.match(reasons[1], /post-quantum/);
-    assert.deepEqual(ratingReasons({ ok: true, url: "u", tls_version: "TLS 1.3", post_quantum_key_agreement: true, ephemeral_keys_supported: true }), []);
+    assert.deepEqual(ratingReasons(result({ tls_version: "TLS 1.3", post_quantum_key_agreement: true, ephemeral_keys_supported: true })), []);
   });
 });

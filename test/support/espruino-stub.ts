@@ -9,6 +9,7 @@
 //   end() does nothing while an unfinished handshake holds a pending write;
 //   the internal clsNow flag closes at once.
 import mqttPacket from "mqtt-packet";
+import type { ResultJson } from "../../app/result.ts";
 import type { EspruinoGlobals } from "../../app/espruino.ts";
 import type { ParsedUrl, Socket, TlsConnectOptions, WifiModule } from "../../typings/espruino.d.ts";
 import { parseUrl } from "../../scripts/host/url.ts";
@@ -374,7 +375,7 @@ export function howsmysslJson(overrides: Record<string, unknown> = {}): string {
 }
 
 /** The RESULT object printed by the program (there must be exactly one RESULT line). */
-export function resultOf(output: string[]): Record<string, unknown> {
+export function resultOf(output: string[]): ResultJson {
   const lines = output.filter((line) => line.startsWith("RESULT "));
   if (lines.length !== 1) throw new Error("expected one RESULT line, got " + lines.length + ":\n" + output.join("\n"));
   return JSON.parse(lines[0].slice(7));

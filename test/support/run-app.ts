@@ -1,6 +1,7 @@
 // Runs the device program (app/main.ts) against stubbed Espruino globals,
 // to completion on a fake clock.
 import assert from "node:assert/strict";
+import type { ResultJson } from "../../app/result.ts";
 import type { AppConfig } from "../../app/config.ts";
 import { DEFAULTS } from "../../app/config.ts";
 import { espruinoPlatform } from "../../app/espruino.ts";
@@ -12,7 +13,7 @@ import { createStub, resultOf, type Stub, type StubOptions } from "./espruino-st
 export interface AppRun {
   stub: Stub;
   /** The RESULT object printed. */
-  result: Record<string, unknown>;
+  result: ResultJson;
   /** What main() handed its `finished` callback. */
   finished: CheckResult;
 }

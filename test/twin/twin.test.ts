@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cipherSuiteName } from "../../scripts/checker/names.ts";
 import { type Checker, startChecker } from "../../scripts/checker/server.ts";
-import type { CheckResultJson } from "../../scripts/lib/result.ts";
+import type { ResultJson } from "../../scripts/lib/result.ts";
 import { httpResponse, howsmysslJson } from "../support/espruino-stub.ts";
 import { createTestPki, startTlsServer, type TestPki } from "../support/tls-servers.ts";
 import { HYBRID_ONLY, hybridServerAvailable, startTlsServer as startPolicyServer } from "../firmware/support/servers.ts";
@@ -210,7 +210,7 @@ function describePeak(blocks: number, uncounted: number): string {
     (uncounted ? ` + ${kb(uncounted)} of TLS library buffers from the C heap, not counted` : "");
 }
 
-function check(run: UploadRun, expected: Expected, espruino: TelnetConsole): CheckResultJson {
+function check(run: UploadRun, expected: Expected, espruino: TelnetConsole): ResultJson {
   const where = `\n--- npm run upload (exit ${run.code}, ${run.ms} ms${run.timedOut ? ", timed out" : ""}):\n${tail(run.output)}` +
     (espruino.alive() ? "" : `\n--- Espruino exited:\n${tail(espruino.output())}`);
   const result = run.result;

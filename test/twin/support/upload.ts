@@ -2,14 +2,14 @@
 // collects what it printed, the RESULT object and the exit code.
 import { spawn } from "node:child_process";
 import { REPO_ROOT } from "../../../scripts/lib/paths.ts";
-import { type CheckResultJson, parseResultLine } from "../../../scripts/lib/result.ts";
+import { type ResultJson, parseResultLine } from "../../../scripts/lib/result.ts";
 import { plainEnv } from "../../support/plain-env.ts";
 
 export interface UploadRun {
   code: number | null;
   /** stdout and stderr, interleaved as they came. */
   output: string;
-  result: CheckResultJson | null;
+  result: ResultJson | null;
   timedOut: boolean;
   ms: number;
 }
@@ -42,7 +42,7 @@ export function npmUpload(args: string[], timeoutMs: number): Promise<UploadRun>
     });
     child.on("close", (code) => {
       clearTimeout(timer);
-      let result: CheckResultJson | null = null;
+      let result: ResultJson | null = null;
       for (const line of output.split(/\r?\n/)) result ??= parseResultLine(line);
       resolve({ code, output, result, timedOut, ms: performance.now() - started });
     });
