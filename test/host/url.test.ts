@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { parseUrl } from "../../scripts/host/url.ts";
 
 // Expected values worked out by hand from jswrap_url_parse (libs/network/jswrap_net.c);
-// the first matches the measured output of Espruino 2v29 (notes/espruino-events.md).
+// the first matches the measured output of Espruino 2v29 (docs/espruino-behaviour.md, "Opening a connection").
 describe("host url.parse", () => {
   it("splits an https URL with a port the way the device does", () => {
     assert.deepEqual(parseUrl("https://127.0.0.1:44417/a/check"), {
