@@ -73,6 +73,8 @@ export interface OpenCliOptions extends Pick<SpawnOptions, "stdin" | "rawStdout"
   showNote(text: string): void;
   /** Every event the CLI's output gives, notes included. */
   onEvent(event: CliEvent): void;
+  /** Starts the CLI (default spawnCli); a test hands in a scripted one. */
+  startCli?: typeof spawnCli;
 }
 
 export interface CliConnection {
@@ -99,7 +101,7 @@ export function openCli(options: OpenCliOptions): CliConnection {
       options.onEvent(event);
     }
   };
-  const cli = spawnCli(options.args, { stdin: options.stdin, rawStdout: options.rawStdout, onLine: line });
+  const cli = (options.startCli ?? spawnCli)(options.args, { stdin: options.stdin, rawStdout: options.rawStdout, onLine: line });
   const close = () => {
     closed = true;
     cli.stop();

@@ -5,7 +5,7 @@ import pc from "picocolors";
 import { asUsage, fail } from "../lib/command.ts";
 import { EXIT } from "../lib/result.ts";
 import type { CliEvent } from "./cli-output.ts";
-import { boardAnswerKind, checkBeforeConnecting, connectProblemOf, explainWithFacts, openCli, type CliConnection } from "./cli-connection.ts";
+import { boardAnswerKind, checkBeforeConnecting, connectProblemOf, explainWithFacts, openCli, type CliConnection, type OpenCliOptions } from "./cli-connection.ts";
 import { cliArgs } from "./espruino-cli.ts";
 import { portAndBaud, portText, SUGGESTED_BAUD, type ConnectProblem, type PortSpec } from "./port.ts";
 import { TerminalStdout } from "./terminal-stdout.ts";
@@ -27,8 +27,9 @@ export interface ReplOptions {
   verbose?: boolean;
   stdin?: NodeJS.ReadStream | NodeJS.ReadableStream;
   stdout?: NodeJS.WritableStream;
-  /** Notices and errors (default: process.stderr). */
+  /** Notices (default: process.stderr); errors go to stderr. */
   notices?: (line: string) => void;
+  startCli?: OpenCliOptions["startCli"];
 }
 
 /** How a board's unusable answer to "process.env" is named in the warning. */
@@ -85,6 +86,7 @@ class ReplSession {
       showNote: (text) => this.notice(pc.dim(text)),
       onEvent: (event) => this.handleEvent(event),
       stdin: "pipe",
+      startCli: this.options.startCli,
       rawStdout: (chunk) => {
         this.lastOutputAt = performance.now();
         terminal.push(chunk);

@@ -4,7 +4,7 @@
 // or a timeout. The result is the exit code of `npm run upload`.
 import { cliArgs } from "./espruino-cli.ts";
 import type { BoardEnv, CliEvent } from "./cli-output.ts";
-import { boardAnswerKind, connectProblemOf, explainWithFacts, openCli, type CliConnection } from "./cli-connection.ts";
+import { boardAnswerKind, connectProblemOf, explainWithFacts, openCli, type CliConnection, type OpenCliOptions } from "./cli-connection.ts";
 import { portText, previewBytes, SUGGESTED_BAUD, type ConnectProblem, type PortSpec } from "./port.ts";
 import { closedMidUploadMessage, lostInputMessage, reportsLostInput } from "./upload-damage.ts";
 import type { UploadOutput } from "./upload-output.ts";
@@ -40,6 +40,7 @@ export interface UploadSessionOptions {
   output: UploadOutput;
   /** Aborting stops the CLI and ends the upload (exit 130). */
   signal?: AbortSignal;
+  startCli?: OpenCliOptions["startCli"];
 }
 
 /** Runs the CLI and follows what it reports, until RESULT, an error or a timeout; returns the exit code. */
@@ -105,7 +106,7 @@ class UploadSession {
   }
 
   run(): Promise<number> {
-    const { port, baud, ram, file, timeoutMs, verbose, signal } = this.options;
+    const { port, baud, ram, file, timeoutMs, verbose, signal, startCli } = this.options;
     // The CLI stays connected long enough for a stalled upload and the whole wait for RESULT.
     const stayConnectedSeconds = Math.ceil((STALL_TIMEOUT_MS + timeoutMs) / 1000) + 60;
     return new Promise<number>((resolve) => {
@@ -115,6 +116,7 @@ class UploadSession {
         verbose,
         showNote: (text) => this.output.info(text),
         onEvent: (event) => this.handle(event),
+        startCli,
       });
       signal?.addEventListener("abort", this.interrupted);
       this.timers.start("open", OPEN_TIMEOUT_MS, () => this.problem({ kind: "socket", port, code: "ETIMEDOUT", detail: `no connection within ${OPEN_TIMEOUT_MS / 1000} s` }));
