@@ -43,7 +43,7 @@ export async function repl(options: ReplOptions): Promise<number> {
     for (const line of await explainWithFacts(checked.problem)) fail(line);
     return EXIT.USAGE;
   }
-  return new ReplSession(options, port, checked.deviceExists).run(baud);
+  return new ReplSession(options, port, baud, checked.deviceExists).run();
 }
 
 class ReplSession {
@@ -65,6 +65,7 @@ class ReplSession {
   constructor(
     private readonly options: ReplOptions,
     private readonly port: PortSpec,
+    private readonly baud: number,
     private readonly deviceExists: boolean,
   ) {
     this.notice = options.notices ?? ((line: string) => void process.stderr.write(line + "\n"));
@@ -75,13 +76,13 @@ class ReplSession {
     this.tty = "isTTY" in stdin && stdin.isTTY === true && typeof (stdin as NodeJS.ReadStream).setRawMode === "function";
   }
 
-  async run(baud: number): Promise<number> {
+  async run(): Promise<number> {
     const terminal = new TerminalStdout(
       (line) => this.connection.line("stdout", line),
       (bytes) => void this.stdout.write(bytes),
     );
     this.connection = openCli({
-      args: cliArgs({ port: this.port, baud, mode: { kind: "terminal" } }),
+      args: cliArgs({ port: this.port, baud: this.baud, mode: { kind: "terminal" } }),
       verbose: this.options.verbose === true,
       showNote: (text) => this.notice(pc.dim(text)),
       onEvent: (event) => this.handleEvent(event),
