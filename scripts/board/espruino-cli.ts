@@ -1,15 +1,14 @@
 // Running the official espruino CLI (the `espruino` npm package, 0.1.67) as a
 // child process, shared by upload and repl; listing and checking serial
-// ports the way that package sees them. Its output is read by
-// espruino-cli-output.ts; its flags are chosen here (cliArgs).
+// ports the way that package sees them. Its output is read by cli-output.ts;
+// its flags are chosen here (cliArgs).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { LineSplitter, type Stream } from "./cli-output.ts";
-import { portText, type ConnectProblem, type PortSpec, type SerialPortListing } from "./port.ts";
-import { serialPortUsers } from "./port-users.ts";
+import { portText, type PortSpec, type SerialPortListing } from "./port.ts";
 
 const requireHere = createRequire(import.meta.url);
 const ESPRUINO_DIR = path.dirname(requireHere.resolve("espruino/package.json"));
@@ -166,9 +165,4 @@ export function checkSerialDevice(devicePath: string): DeviceCheck {
     return { ok: false, error: error as NodeJS.ErrnoException };
   }
   return { ok: true, exists: true };
-}
-
-/** A busy serial port's problem, with the processes that use the port now (Linux). */
-export function withPortUsers(problem: ConnectProblem): ConnectProblem {
-  return problem.kind === "busy" && problem.port.kind === "serial" ? { ...problem, users: serialPortUsers(problem.port.path) } : problem;
 }
