@@ -19,6 +19,7 @@ const EXEMPT: Record<string, string> = {
   "test/serial.test.ts": "the checker and the dev PKI are only the far end of a serial upload",
   "test/twin/serial.test.ts": "the same, in front of an Espruino executable",
   "test/fleet/fleet.test.ts": "the PKI and the checker are only the broker and the devices; the fleet's date checks are test/fleet/options.test.ts's",
+  "test/fleet/web.test.ts": "the same, in front of a headless Chromium",
 };
 
 function filesUnder(dir: string): string[] {

@@ -90,7 +90,9 @@ function summarise(): void {
   const all = [...rows.values()];
   const marked = all.filter((entry) => entry.row.attention.length).length;
   byId("summary").textContent =
-    `${all.length} device${all.length === 1 ? "" : "s"}` + (marked ? `, ${marked} need${marked === 1 ? "s" : ""} a look` : "") + `, ${messages} message${messages === 1 ? "" : "s"}`;
+    messages === 0
+      ? "waiting for devices"
+      : `${all.length} device${all.length === 1 ? "" : "s"}` + (marked ? `, ${marked} need${marked === 1 ? "s" : ""} a look` : "") + `, ${messages} message${messages === 1 ? "" : "s"}`;
   const box = byId("malformed");
   const last = malformed.recent[malformed.recent.length - 1];
   box.hidden = malformed.count === 0;
@@ -106,7 +108,8 @@ function connection(connected: boolean, text: string): void {
 const source = new EventSource("events");
 source.addEventListener("snapshot", (message) => {
   const snapshot = JSON.parse((message as MessageEvent<string>).data) as Snapshot;
-  byId("where").textContent = `${snapshot.topic} at ${snapshot.broker}` + (snapshot.failOn ? `, marked at or below ${snapshot.failOn}` : "");
+  const rated = snapshot.failOn === "improvable" ? ", rated Improvable or Bad" : snapshot.failOn === "bad" ? ", rated Bad" : "";
+  byId("where").textContent = `${snapshot.topic} at ${snapshot.broker}; marked: failed checks, unverified${rated};`;
   tbody.replaceChildren();
   rows.clear();
   for (const entry of snapshot.devices) place(entry);
