@@ -101,6 +101,7 @@ class Session {
     const { messages, malformed } = this.counts();
     if (update.kind === "malformed") {
       if (malformed.count <= MALFORMED_NAMED || malformed.count % 100 === 0) this.status(`malformed message ${malformed.count} on ${update.message.topic}: ${update.message.reason}`);
+      if (this.options.json && this.options.onceSeconds === null) say(JSON.stringify({ event: "malformed", message: update.message, count: malformed.count }));
       this.web?.malformed(malformed, messages);
       return;
     }

@@ -130,10 +130,11 @@ describe("npm run fleet against a real Mosquitto with mutual TLS", function () {
     assert.ok(!(fleet.stdout() + fleet.stderr()).includes("pa55"), "the password is not printed");
   });
 
-  it("live: a line per update, on through a broker restart (the next report arrives), Ctrl-C ends it", async () => {
+  it("live --json: a line per update and per malformed message, on through a broker restart (the next report arrives), Ctrl-C ends it", async () => {
     const fleet = await startFleet(["--json"]);
     await publish("device-08", GOOD);
-    await fleet.waitFor("stdout", /"id":"device-08"/);
+    await publish("device-08", "{\"ok\":");
+    await fleet.waitFor("stdout", /"event":"malformed"/);
     await broker!.restart();
     await fleet.waitFor("stderr", /lost the broker connection/);
     await fleet.waitFor("stderr", /reconnected to 127\.0\.0\.1:\d+/);
@@ -142,8 +143,9 @@ describe("npm run fleet against a real Mosquitto with mutual TLS", function () {
     fleet.child.kill("SIGINT");
     assert.equal(await exitCode(fleet), 0, fleet.stderr());
     const events = fleet.stdout().trim().split("\n").map((line) => JSON.parse(line));
-    assert.deepEqual(events.map((event) => [event.event, event.device.id, event.device.ms, event.device.messages]), [
+    assert.deepEqual(events.map((event) => (event.event === "device" ? [event.event, event.device.id, event.device.ms, event.device.messages] : [event.event, event.message.reason, event.count])), [
       ["device", "device-08", 640, 1],
+      ["malformed", "not JSON", 1],
       ["device", "device-08", 700, 2],
     ]);
   });
