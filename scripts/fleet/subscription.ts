@@ -126,8 +126,11 @@ export function subscribe(options: FleetOptions, events: SubscriptionEvents): Pr
   };
   client.on("message", (topic, payload) => events.message(topic, payload));
   return new Promise<Subscription>((resolve, reject) => {
+    let refused = false;
+    /** The first connection failed: once, with the first reason (an error and then the close both say so). */
     const failed = (why: string) => {
-      if (up) return;
+      if (up || refused) return;
+      refused = true;
       client.removeAllListeners("connect");
       client.end(true);
       reject(new BrokerError(why));
