@@ -4,11 +4,6 @@
 // topic). Mosquitto is started and stopped here; skipped where it is not
 // installed (Debian's package: /usr/sbin/mosquitto).
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import tls from "node:tls";
 import mqttPacket from "mqtt-packet";
 import { MQTT_DEFAULTS, type MqttConfig } from "../../app/config.ts";
@@ -17,83 +12,9 @@ import { buildBundle } from "../../scripts/build/bundle.ts";
 import { pemToBase64 } from "../../scripts/certs/certs.ts";
 import { issueLeaf, type Issued } from "../../scripts/certs/issue.ts";
 import { runBundle } from "../../scripts/host/run-bundle.ts";
+import { MOSQUITTO, mosquittoInstalled, startTestMosquitto, type Mosquitto } from "../support/mosquitto.ts";
 import { appConfig } from "../support/run-app.ts";
 import { closedPort, createTestPki, startTlsServer, type TestPki } from "../support/tls-servers.ts";
-
-const MOSQUITTO = "/usr/sbin/mosquitto";
-
-interface Broker {
-  port: number;
-  stop(): Promise<void>;
-}
-
-/** Waits (bounded) until something accepts TCP connections on the port. */
-async function listening(port: number, child: ChildProcess): Promise<void> {
-  const until = performance.now() + 10_000;
-  while (performance.now() < until) {
-    if (child.exitCode !== null) throw new Error("mosquitto exited with " + child.exitCode);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, "127.0.0.1", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error("mosquitto did not listen on " + port);
-}
-
-/**
- * Mosquitto over TLS on loopback. Its files are world-readable in a
- * world-readable folder: started as root, Mosquitto 2.0 drops to its own
- * user, which cannot read a 0700 temporary folder.
- */
-async function startMosquitto(pki: TestPki): Promise<Broker> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mosquitto-"));
-  fs.chmodSync(dir, 0o755);
-  const port = await closedPort();
-  const files: Record<string, string> = {
-    "ca.pem": pki.ca.certPem,
-    "server.pem": pki.server.certPem,
-    "server.key": pki.server.keyPem,
-    acl: "pattern write espruino-tls-check/%u/result\nuser reader\ntopic read espruino-tls-check/#\n",
-    "mosquitto.conf": [
-      `listener ${port} 127.0.0.1`,
-      `cafile ${dir}/ca.pem`,
-      `certfile ${dir}/server.pem`,
-      `keyfile ${dir}/server.key`,
-      "require_certificate true",
-      "use_identity_as_username true",
-      `acl_file ${dir}/acl`,
-      "persistence false",
-      "log_dest stderr",
-      "",
-    ].join("\n"),
-  };
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text, { mode: 0o644 });
-  const child = spawn(MOSQUITTO, ["-c", path.join(dir, "mosquitto.conf")], { stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  child.stderr?.on("data", (data: Buffer) => (log += data.toString()));
-  try {
-    await listening(port, child);
-  } catch (error) {
-    child.kill();
-    throw new Error(`${(error as Error).message}\n${log}`);
-  }
-  return {
-    port,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A subscriber with its own client certificate (CN "reader"): resolves once subscribed; `next()` gives the next message. */
 async function subscribe(port: number, pki: TestPki, reader: Issued, topic: string): Promise<{ next(): Promise<{ topic: string; payload: string }>; close(): void }> {
@@ -131,18 +52,18 @@ async function subscribe(port: number, pki: TestPki, reader: Issued, topic: stri
 describe("publishing to a real Mosquitto with mutual TLS (host runtime)", function () {
   this.timeout(90_000);
   let pki: TestPki;
-  let broker: Broker | null = null;
+  let broker: Mosquitto | null = null;
   let reader: Issued;
   const closers: Array<() => unknown> = [];
 
   before(async function () {
-    if (!fs.existsSync(MOSQUITTO)) {
+    if (!mosquittoInstalled()) {
       console.log(`    (skipped: ${MOSQUITTO} is not installed)`);
       this.skip();
     }
     pki = await createTestPki();
     reader = await issueLeaf(pki.ca, "client", { commonName: "reader" });
-    broker = await startMosquitto(pki);
+    broker = await startTestMosquitto(pki);
     const checker = await startChecker({ pki: { caPem: pki.ca.certPem, serverCertPem: pki.server.certPem, serverKeyPem: pki.server.keyPem } });
     closers.push(() => checker.close());
     checkerUrl = checker.url;
