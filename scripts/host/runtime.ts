@@ -20,7 +20,7 @@ import { BASE_BLOCKS, BLOCK_BYTES, TOTAL_BLOCKS, codeBlocks, sizeOfValue } from 
 import { StorageError, createStorage } from "./storage.ts";
 import { createTlsModule, type TlsHandshake, type TlsHost } from "./tls.ts";
 import { type Firmware, firmwareProblem, firmwareTls } from "./firmware.ts";
-import { parseUrl } from "./url.ts";
+import { parseUrl } from "./url-parse.ts";
 import { currentTime } from "../lib/clock.ts";
 import type { ProbeResult } from "./blocking-connect.ts";
 

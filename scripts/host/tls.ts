@@ -11,7 +11,7 @@ import { probeConnect, type ProbeResult } from "./blocking-connect.ts";
 import type { FirmwareTls } from "./firmware.ts";
 import { MaterialError, type Material, decodeMaterial } from "./tls-material.ts";
 import { EspruinoTlsSocket, type TlsHandshake, type TlsHost } from "./tls-socket.ts";
-import { parseUrl } from "./url.ts";
+import { parseUrl } from "./url-parse.ts";
 
 export type { TlsHandshake, TlsHost } from "./tls-socket.ts";
 
