@@ -8,12 +8,13 @@
 // UART console: process.env.CONSOLE is "Serial1" and input goes through
 // Espruino's input buffer with XON/XOFF (serial-input.ts).
 import net from "node:net";
-import { closeSync, constants, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, constants, openSync } from "node:fs";
 import tty from "node:tty";
 import { EspruinoConsole } from "./console.ts";
 import { BOARD, ESPRUINO_VERSION, createHostRuntime, type HostRuntime, type HostRuntimeExtras } from "./runtime.ts";
 import { FIFO_FULL_MESSAGE, SerialInputQueue, type SerialInputCounts } from "./serial-input.ts";
 import type { Firmware } from "./firmware.ts";
+import { type WatchedMap, keepStorageInFile, loadStorage } from "./storage-file.ts";
 
 export interface VirtualDeviceOptions {
   host?: string;
@@ -56,48 +57,6 @@ export interface SerialLine {
   counts(): SerialInputCounts;
 }
 
-/** A Map that tells when it changes (so the Storage file can be rewritten). */
-class WatchedMap extends Map<string, string> {
-  onChange: () => void = () => {};
-  override set(key: string, value: string): this {
-    super.set(key, value);
-    this.onChange();
-    return this;
-  }
-  override delete(key: string): boolean {
-    const had = super.delete(key);
-    if (had) this.onChange();
-    return had;
-  }
-  override clear(): void {
-    super.clear();
-    this.onChange();
-  }
-}
-
-function loadStorage(file: string | undefined): WatchedMap {
-  const storage = new WatchedMap();
-  if (!file) return storage;
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return storage;
-    throw error;
-  }
-  const data = JSON.parse(text) as Record<string, string>;
-  // Contents are binary strings; the file keeps them as base64.
-  for (const [name, value] of Object.entries(data)) storage.set(name, Buffer.from(value, "base64").toString("latin1"));
-  return storage;
-}
-
-function saveStorage(file: string, storage: Map<string, string>): void {
-  const data: Record<string, string> = {};
-  for (const [name, value] of storage) data[name] = Buffer.from(value, "latin1").toString("base64");
-  writeFileSync(file + ".tmp", JSON.stringify(data, null, 1) + "\n");
-  renameSync(file + ".tmp", file);
-}
-
 /** Opens a terminal for the console, raw: every byte as it comes. Throws ENOTTY for anything else. */
 function openTty(path: string): tty.ReadStream {
   // O_NONBLOCK: a serial port without carrier would otherwise block the open.
@@ -130,8 +89,8 @@ interface DeviceCore {
 /** Storage, runtime and console, wired; the boot code has run. */
 function createCore(options: VirtualDeviceOptions, consoleDevice: "Telnet" | "Serial1", client: net.Socket | null): DeviceCore {
   const storage = loadStorage(options.storageFile);
+  const storageFile = options.storageFile ? keepStorageInFile(storage, options.storageFile) : null;
   let promptPending = false;
-  let saveTimer: NodeJS.Timeout | null = null;
 
   // The console and the runtime refer to each other; neither calls the other before both exist.
   const evaluator = {
@@ -169,17 +128,6 @@ function createCore(options: VirtualDeviceOptions, consoleDevice: "Telnet" | "Se
     });
   }
 
-  if (options.storageFile) {
-    const file = options.storageFile;
-    storage.onChange = () => {
-      if (saveTimer) return;
-      saveTimer = setTimeout(() => {
-        saveTimer = null;
-        saveStorage(file, storage);
-      }, 50);
-    };
-  }
-
   const core: DeviceCore = {
     storage,
     runtime,
@@ -197,11 +145,7 @@ function createCore(options: VirtualDeviceOptions, consoleDevice: "Telnet" | "Se
     close() {
       core.closed = true;
       runtime.close();
-      if (saveTimer) {
-        clearTimeout(saveTimer);
-        saveTimer = null;
-        if (options.storageFile) saveStorage(options.storageFile, storage);
-      }
+      storageFile?.flush();
       core.client?.destroy();
     },
   };

@@ -4,6 +4,7 @@
 // newlines before non-simple items, the console's length limits, quoted
 // string escapes (\n, \xNN, \N for small codes), and for the REPL unquoted
 // identifier keys. Class names ("Promise: ...") and device names are omitted.
+// Also the text after "Uncaught " for an exception nobody caught.
 
 export interface FormatOptions {
   /** JSON_LIMIT: shorten long arrays and strings, as the console does. */
@@ -213,4 +214,18 @@ export function formatResult(value: unknown): string {
 /** `print(a, b, ...)`/`console.log`: strings as they are, other values formatted, joined by spaces. */
 export function formatPrintArgs(args: unknown[]): string {
   return args.map((arg) => (typeof arg === "string" ? arg : formatValue(arg))).join(" ");
+}
+
+/** "Uncaught ..." text: Espruino prints the error's toString (for objects, its JSON-ish form). */
+export function uncaughtText(error: unknown): string {
+  if (typeof error === "string") return error;
+  if (error !== null && typeof error === "object") {
+    if (Object.prototype.toString.call(error) === "[object Error]" || "message" in error) {
+      const fields = error as { type?: unknown; name?: unknown; message?: unknown };
+      const type = typeof fields.type === "string" ? fields.type : typeof fields.name === "string" ? fields.name : "Error";
+      return fields.message === undefined ? type : `${type}: ${String(fields.message)}`;
+    }
+    return formatValue(error);
+  }
+  return String(error);
 }

@@ -140,30 +140,30 @@ export const SOCKET_ERR = { CLOSED: -1, UNSENT_DATA: -8 } as const;
  * -1 passed through.
  */
 export function mbedtlsCodeForNodeError(code: string | undefined, message = ""): number {
-  const c = code ?? "";
+  const nodeCode = code ?? "";
   // OpenSSL 3.2 and later say "SSL/TLS alert" where 3.0 said "SSLv3 alert".
-  if (/^ERR_SSL_(SSLV3|SSL\/TLS|TLSV1|TLSV13)_ALERT_/.test(c)) return MBEDTLS.FATAL_ALERT_MESSAGE;
+  if (/^ERR_SSL_(SSLV3|SSL\/TLS|TLSV1|TLSV13)_ALERT_/.test(nodeCode)) return MBEDTLS.FATAL_ALERT_MESSAGE;
   if (
-    c === "ERR_SSL_WRONG_VERSION_NUMBER" ||
-    c === "ERR_SSL_PACKET_LENGTH_TOO_LONG" ||
-    c === "ERR_SSL_RECORD_LENGTH_MISMATCH" ||
-    c === "ERR_SSL_HTTP_REQUEST" ||
-    c === "ERR_SSL_HTTPS_PROXY_REQUEST" ||
-    c === "ERR_SSL_BAD_RECORD_TYPE" ||
-    c === "ERR_SSL_UNEXPECTED_RECORD" ||
-    c === "ERR_SSL_UNEXPECTED_MESSAGE" ||
-    c === "ERR_SSL_RECORD_LAYER_FAILURE"
+    nodeCode === "ERR_SSL_WRONG_VERSION_NUMBER" ||
+    nodeCode === "ERR_SSL_PACKET_LENGTH_TOO_LONG" ||
+    nodeCode === "ERR_SSL_RECORD_LENGTH_MISMATCH" ||
+    nodeCode === "ERR_SSL_HTTP_REQUEST" ||
+    nodeCode === "ERR_SSL_HTTPS_PROXY_REQUEST" ||
+    nodeCode === "ERR_SSL_BAD_RECORD_TYPE" ||
+    nodeCode === "ERR_SSL_UNEXPECTED_RECORD" ||
+    nodeCode === "ERR_SSL_UNEXPECTED_MESSAGE" ||
+    nodeCode === "ERR_SSL_RECORD_LAYER_FAILURE"
   ) {
     return MBEDTLS.INVALID_RECORD;
   }
-  if (c === "ERR_SSL_UNSUPPORTED_PROTOCOL" || c === "ERR_SSL_NO_PROTOCOLS_AVAILABLE") {
+  if (nodeCode === "ERR_SSL_UNSUPPORTED_PROTOCOL" || nodeCode === "ERR_SSL_NO_PROTOCOLS_AVAILABLE") {
     return MBEDTLS.BAD_HS_PROTOCOL_VERSION;
   }
-  if (c === "ERR_SSL_WRONG_CIPHER_RETURNED" || c === "ERR_SSL_WRONG_CURVE" || c === "ERR_SSL_BAD_ECPOINT") {
+  if (nodeCode === "ERR_SSL_WRONG_CIPHER_RETURNED" || nodeCode === "ERR_SSL_WRONG_CURVE" || nodeCode === "ERR_SSL_BAD_ECPOINT") {
     return MBEDTLS.BAD_HS_SERVER_HELLO;
   }
-  if (c === "ERR_SSL_DH_KEY_TOO_SMALL" || c === "ERR_SSL_BAD_SIGNATURE") return MBEDTLS.BAD_HS_SERVER_KEY_EXCHANGE;
-  if (c === "ECONNRESET" || c === "EPIPE" || c === "ECONNABORTED" || /socket disconnected|socket hang up/i.test(message)) {
+  if (nodeCode === "ERR_SSL_DH_KEY_TOO_SMALL" || nodeCode === "ERR_SSL_BAD_SIGNATURE") return MBEDTLS.BAD_HS_SERVER_KEY_EXCHANGE;
+  if (nodeCode === "ECONNRESET" || nodeCode === "EPIPE" || nodeCode === "ECONNABORTED" || /socket disconnected|socket hang up/i.test(message)) {
     return MBEDTLS.NET_CLOSED;
   }
   return MBEDTLS.INTERNAL_ERROR;

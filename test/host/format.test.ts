@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatPrintArgs, formatResult, formatValue, quoteString } from "../../scripts/host/format.ts";
+import { formatPrintArgs, formatResult, formatValue, quoteString, uncaughtText } from "../../scripts/host/format.ts";
 
 describe("host value formatting", () => {
   it("prints strings raw and other values Espruino-style", () => {
@@ -30,5 +30,14 @@ describe("host value formatting", () => {
     assert.equal(formatValue(new Uint8Array([1, 2])), "new Uint8Array([1, 2])");
     assert.equal(formatValue(new Uint8Array(3)), "new Uint8Array(3)");
     assert.equal(formatValue(new TypeError("bad")), "TypeError: bad");
+  });
+
+  it("says what an uncaught exception was: an error's type and message, other values as printed", () => {
+    assert.equal(uncaughtText(new TypeError("bad")), "TypeError: bad");
+    assert.equal(uncaughtText({ type: "InternalError", message: "x" }), "InternalError: x");
+    assert.equal(uncaughtText(Object.assign(new Error("m"), { message: undefined })), "Error");
+    assert.equal(uncaughtText("plain text"), "plain text");
+    assert.equal(uncaughtText({ a: 1 }), '{ "a": 1 }');
+    assert.equal(uncaughtText(42), "42");
   });
 });

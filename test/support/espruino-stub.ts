@@ -12,7 +12,7 @@ import mqttPacket from "mqtt-packet";
 import type { ResultJson } from "../../app/result.ts";
 import type { EspruinoGlobals } from "../../app/espruino.ts";
 import type { ParsedUrl, Socket, TlsConnectOptions, WifiModule } from "../../typings/espruino.d.ts";
-import { parseUrl } from "../../scripts/host/url.ts";
+import { parseUrl } from "../../scripts/host/url-parse.ts";
 import { FakeClock } from "./fake-clock.ts";
 
 /** How one server (one connection) behaves. */

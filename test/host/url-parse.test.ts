@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseUrl } from "../../scripts/host/url.ts";
+import { parseUrl } from "../../scripts/host/url-parse.ts";
 
 // Expected values worked out by hand from jswrap_url_parse (libs/network/jswrap_net.c);
 // the first matches the measured output of Espruino 2v29 (docs/espruino-behaviour.md, "Opening a connection").

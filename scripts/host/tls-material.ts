@@ -1,9 +1,8 @@
-// Certificates and keys as Espruino's tls receives them (decoded DER in a
-// binary string) turned into what node:tls wants, with mbedTLS's parse
-// errors; and the certificate checks mbedTLS would make, done with
-// node:crypto's X509Certificate.
+// The certificates and key the app passes to tls.connect (decoded DER in a
+// binary string, or a function that returns it, as Espruino's
+// decode_certificate_var allows) turned into what node:tls wants, with the
+// errors mbedTLS's parsers give.
 import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
-import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import { mbedtlsErrorText } from "./mbedtls.ts";
 
 /** A certificate or key that mbedTLS would refuse; the message is Espruino's. */
@@ -63,53 +62,31 @@ export function keyToPem(key: KeyObject): string {
   return key.export({ type: "pkcs8", format: "pem" }).toString();
 }
 
-/** Does `child` carry a valid signature by `issuer`? */
-function signedBy(child: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return child.checkIssued(issuer) && child.verify(issuer.publicKey);
-  } catch {
-    return false;
+/** What node:tls is given; keyType tells stock's EC-key failure apart. */
+export interface Material {
+  ca?: X509Certificate;
+  cert?: X509Certificate;
+  key?: string;
+  keyType?: string;
+}
+
+/** ca, cert and key of tls.connect's options; a MaterialError for what mbedTLS would refuse. */
+export function decodeMaterial(options: Record<string, unknown>): Material {
+  // decode_certificate_var: a function is called for its value.
+  const value = (field: string): unknown => {
+    const given = options[field];
+    return typeof given === "function" ? (given as () => unknown)() : given;
+  };
+  const material: Material = {};
+  const ca = value("ca");
+  if (ca !== undefined) material.ca = certificateFromDer(String(ca), "ca");
+  const cert = value("cert");
+  if (cert !== undefined) material.cert = certificateFromDer(String(cert), "cert");
+  const key = value("key");
+  if (key !== undefined) {
+    const parsed = keyFromDer(String(key));
+    material.key = keyToPem(parsed);
+    material.keyType = parsed.asymmetricKeyType;
   }
-}
-
-/**
- * Walks from the leaf through the certificates the server sent to the pinned
- * CA, checking each signature. Returns the certificates on the path (leaf
- * first, then intermediates, then the CA) or null when there is none.
- */
-export function trustPath(chain: X509Certificate[], ca: X509Certificate): X509Certificate[] | null {
-  if (chain.length === 0) return null;
-  const path = [chain[0]];
-  let current = chain[0];
-  for (let depth = 0; depth < 10; depth++) {
-    if (current.fingerprint256 === ca.fingerprint256) return path;
-    if (signedBy(current, ca)) return [...path, ca];
-    const next = chain.find((candidate) => candidate !== current && !path.includes(candidate) && signedBy(current, candidate));
-    if (!next) return null;
-    path.push(next);
-    current = next;
-  }
-  return null;
-}
-
-export function validityOf(cert: X509Certificate): { notBefore: Date; notAfter: Date } {
-  return { notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) };
-}
-
-/** The name check mbedTLS makes against the expected host (IP literals against IP SANs). */
-export function nameMatches(host: string, peer: PeerCertificate): boolean {
-  return checkServerIdentity(host, peer) === undefined;
-}
-
-/** The certificates the server sent, leaf first, from Node's legacy peer certificate objects. */
-export function peerChain(peer: PeerCertificate & { issuerCertificate?: PeerCertificate }): X509Certificate[] {
-  const chain: X509Certificate[] = [];
-  const seen = new Set<string>();
-  let current: (PeerCertificate & { issuerCertificate?: PeerCertificate }) | undefined = peer;
-  while (current && current.raw && !seen.has(current.fingerprint256)) {
-    seen.add(current.fingerprint256);
-    chain.push(new X509Certificate(current.raw));
-    current = current.issuerCertificate as typeof current;
-  }
-  return chain;
+  return material;
 }
