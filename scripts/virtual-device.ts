@@ -7,7 +7,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { startVirtualDevice } from "./host/device.ts";
-import { stopProbe } from "./host/blocking-connect.ts";
+import { stopBlockingConnects } from "./host/blocking-connect.ts";
 import { listenFailure } from "./lib/listen.ts";
 import { type Firmware, firmwareTls } from "./host/firmware.ts";
 import { addFirmwareOptions, chosenFirmware } from "./host/firmware-option.ts";
@@ -111,7 +111,7 @@ const program = addFirmwareOptions(new Command())
     }
     const stop = async (): Promise<void> => {
       await device.close();
-      await stopProbe();
+      await stopBlockingConnects();
       process.exit(0);
     };
     process.once("SIGINT", () => void stop());

@@ -13,7 +13,7 @@ import path from "node:path";
 import { ensureDevPki, type DevPki } from "../scripts/checker/dev-pki.ts";
 import { startChecker, type Checker } from "../scripts/checker/server.ts";
 import { startVirtualDevice, type VirtualDevice } from "../scripts/host/device.ts";
-import { stopProbe } from "../scripts/host/blocking-connect.ts";
+import { stopBlockingConnects } from "../scripts/host/blocking-connect.ts";
 import { buildBundle, type Bundle } from "../scripts/build/bundle.ts";
 import { resolveConfig } from "../scripts/build/config.ts";
 import { REPO_ROOT } from "../scripts/lib/paths.ts";
@@ -89,7 +89,7 @@ describe("upload and repl over a serial line (the serial bench: socat pseudo-ter
 
   after(async () => {
     await checker?.close();
-    await stopProbe();
+    await stopBlockingConnects();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -15,7 +15,7 @@ import { ensureDevPki, type DevPki } from "../scripts/checker/dev-pki.ts";
 import { startChecker, type Checker } from "../scripts/checker/server.ts";
 import { checkBundle } from "../scripts/gate/gate.ts";
 import { startVirtualDevice, type VirtualDevice, type VirtualDeviceOptions } from "../scripts/host/device.ts";
-import { stopProbe } from "../scripts/host/blocking-connect.ts";
+import { stopBlockingConnects } from "../scripts/host/blocking-connect.ts";
 import { buildBundle, type Bundle } from "../scripts/build/bundle.ts";
 import { resolveConfig, type ConfigFlags } from "../scripts/build/config.ts";
 import { parseResultLine } from "../scripts/lib/result.ts";
@@ -78,7 +78,7 @@ describe("npm run upload (scripts/upload.ts) with the real espruino CLI", functi
 
   after(async () => {
     await checker?.close();
-    await stopProbe();
+    await stopBlockingConnects();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -6,7 +6,7 @@
 // opens and closes without sending anything, just before the real one.
 import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 
-export type ProbeResult =
+export type BlockingConnect =
   | { kind: "ok"; address: string }
   | { kind: "dns"; detail: string }
   | { kind: "refused"; detail: string };
@@ -55,19 +55,19 @@ function helper(): Worker {
 }
 
 /** Resolve `host` (IPv4) and try a TCP connection to it, blocking this thread until done. */
-export function probeConnect(host: string, port: number, timeoutMs = 10_000): ProbeResult {
+export function connectBlocking(host: string, port: number, timeoutMs = 10_000): BlockingConnect {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   helper().postMessage({ host, port, timeoutMs, signal, reply: port2 }, [port2]);
   Atomics.wait(signal, 0, 0, timeoutMs + 10_000);
   const message = receiveMessageOnPort(port1);
   port1.close();
-  if (!message) return { kind: "refused", detail: "no answer from the connection probe" };
-  return message.message as ProbeResult;
+  if (!message) return { kind: "refused", detail: "no answer from the connecting thread" };
+  return message.message as BlockingConnect;
 }
 
 /** Stops the helper thread (tests and CLIs that want a clean exit). */
-export async function stopProbe(): Promise<void> {
+export async function stopBlockingConnects(): Promise<void> {
   const current = worker;
   worker = null;
   if (current) await current.terminate();

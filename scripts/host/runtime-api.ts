@@ -2,7 +2,7 @@
 // (the runtime), and what it says it is. runtime.ts builds it.
 import type { TlsModule } from "../../typings/espruino.d.ts";
 import type { Firmware } from "./firmware.ts";
-import type { ProbeResult } from "./blocking-connect.ts";
+import type { BlockingConnect } from "./blocking-connect.ts";
 import type { TlsHandshake } from "./tls-socket.ts";
 
 /** The Espruino version the runtime imitates (process.version, the banner). */
@@ -28,7 +28,7 @@ export interface HostRuntimeOptions {
   /** process.env.CONSOLE: "Telnet" (default, the virtual device over TCP) or "Serial1" (a UART console, as on the ESP32). */
   consoleDevice?: "Telnet" | "Serial1";
   /** Replaces the blocking reachability check before each TLS connection (tests). */
-  probe?: (host: string, port: number) => ProbeResult;
+  connect?: (host: string, port: number) => BlockingConnect;
 }
 
 export interface HostRuntime {

@@ -7,7 +7,7 @@
 // - certificates and keys arrive as decoded DER strings (tls-material.ts).
 // The socket it returns is tls-socket.ts's. Measured on a real Linux build:
 // docs/espruino-behaviour.md.
-import { probeConnect, type ProbeResult } from "./blocking-connect.ts";
+import { connectBlocking, type BlockingConnect } from "./blocking-connect.ts";
 import type { FirmwareTls } from "./firmware.ts";
 import { MaterialError, type Material, decodeMaterial } from "./tls-material.ts";
 import { EspruinoTlsSocket, type TlsHandshake, type TlsHost } from "./tls-socket.ts";
@@ -23,7 +23,7 @@ export function describeHandshake(handshake: TlsHandshake): string {
 export interface TlsOptions {
   firmware: FirmwareTls;
   /** Replaces the blocking reachability check (tests). */
-  probe?: (host: string, port: number) => ProbeResult;
+  connect?: (host: string, port: number) => BlockingConnect;
 }
 
 /** Linux errno values for the connect() failures blocking-connect.ts reports. */
@@ -34,7 +34,7 @@ export interface EspruinoTlsModule {
 }
 
 export function createTlsModule(host: TlsHost, options: TlsOptions): EspruinoTlsModule {
-  const probe = options.probe ?? ((hostName: string, port: number) => probeConnect(hostName, port));
+  const connect = options.connect ?? ((hostName: string, port: number) => connectBlocking(hostName, port));
   return {
     connect(rawOptions: unknown, callback?: unknown) {
       // jswrap_net_connect accepts a URL string.
@@ -51,7 +51,7 @@ export function createTlsModule(host: TlsHost, options: TlsOptions): EspruinoTls
       // clientRequestConnect: no host means 127.0.0.1; the name buffer holds 127 characters.
       const hostName = fields.host === undefined ? "127.0.0.1" : String(fields.host).substring(0, 127);
       const port = (Number(fields.port) & 0xffff) || 443;
-      const reach = probe(hostName, port);
+      const reach = connect(hostName, port);
       if (reach.kind === "dns") throw host.newError("InternalError", "Unable to locate host");
       if (reach.kind === "refused") {
         // network_linux.c prints the errno of the failed connect() first (measured: "err 111").

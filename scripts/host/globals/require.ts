@@ -46,7 +46,7 @@ function tlsModule(runtime: RuntimeServices): unknown {
     now: () => runtime.clock.now(),
     onHandshake: options.onTlsHandshake,
   };
-  const module = createTlsModule(host, { firmware: firmwareTls(options.firmware), probe: options.probe });
+  const module = createTlsModule(host, { firmware: firmwareTls(options.firmware), connect: options.connect });
   return realm.object({ connect: module.connect });
 }
 

@@ -3,7 +3,7 @@
 // into Espruino: the same sources and the same -Wl,--wrap flags. Three
 // builds, each made once per test process in a fresh temporary folder:
 //  - mbedTLS: Debian's mbedTLS 2.28, with the mbedTLS policy and without
-//    (stock), plus the probe of the pure helpers;
+//    (stock), plus the command-line driver of the pure helpers;
 //  - wolfSSL: Debian's wolfSSL 5.5.4 with the wolfSSL backend;
 //  - post-quantum: the wolfSSL backend on a wolfSSL 5.8+ named by
 //    WOLFSSL_PQ_DIR (built by hand outside the repository).
@@ -138,7 +138,7 @@ export interface Built {
   /** The same harness without the policy: stock Espruino's behaviour. */
   stock: string;
   /** The line-oriented front end to the pure helpers. */
-  probe: string;
+  helpersCli: string;
   symbols: string[];
 }
 
@@ -171,8 +171,8 @@ async function buildMbedtls(): Promise<Toolchain<Built>> {
   const policy = await Promise.all(
     SOURCES.mbedtls.map((s) => build.object(s.replace(/\.c$/, ".o"), join(TLS_DIR, s), [...STRICT_CFLAGS, ...INCLUDE])),
   );
-  const [session, probe] = await Promise.all(
-    ["harness_mbedtls.c", "probe.c"].map((s) => build.object(s.replace(/\.c$/, ".o"), join(HARNESS_DIR, s), [...CFLAGS, ...INCLUDE])),
+  const [session, helpersCli] = await Promise.all(
+    ["harness_mbedtls.c", "helpers_cli.c"].map((s) => build.object(s.replace(/\.c$/, ".o"), join(HARNESS_DIR, s), [...CFLAGS, ...INCLUDE])),
   );
   const host = [harness, session, espruinoLike];
   return {
@@ -181,7 +181,7 @@ async function buildMbedtls(): Promise<Toolchain<Built>> {
       dir: build.dir,
       policy: await build.link("harness", [...host, ...policy, ...shared, ...wrapFlags(symbols), ...MBEDTLS_LIBS]),
       stock: await build.link("harness-stock", [...host, ...MBEDTLS_LIBS]),
-      probe: await build.link("probe", [probe, "tls_policy_cert.o", "tls_names.o", "tls_reasons.o", ...MBEDTLS_LIBS]),
+      helpersCli: await build.link("helpers_cli", [helpersCli, "tls_policy_cert.o", "tls_names.o", "tls_reasons.o", ...MBEDTLS_LIBS]),
       symbols,
     },
   };

@@ -1,4 +1,4 @@
-// The pure helpers of firmware/tls through firmware/test/probe: the IPv4
+// The pure helpers of firmware/tls through firmware/test/helpers_cli: the IPv4
 // literal test and the subjectAltName iPAddress reader (tls_names.c, DER
 // parsers: property tests and every-prefix truncation), both as the mbedTLS
 // policy uses them (on mbedTLS's v3_ext) and as the wolfSSL backend does (on
@@ -9,7 +9,7 @@ import { X509Certificate } from "node:crypto";
 import fc from "fast-check";
 import { type Fixtures, makeFixtures } from "../support/fixtures.ts";
 import { REASON } from "../support/harness.ts";
-import { Probe } from "../support/probe.ts";
+import { HelpersCli } from "../support/helpers-cli.ts";
 import { requireBuild } from "../support/toolchain.ts";
 
 const BADCERT = { EXPIRED: 0x01, CN_MISMATCH: 0x04, NOT_TRUSTED: 0x08, FUTURE: 0x200 } as const;
@@ -102,17 +102,17 @@ function referenceIpv4(text: string): string | null {
 }
 
 describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert.c, tls_reasons.c)", function () {
-  let probe: Probe;
+  let helpers: HelpersCli;
   let pki: Fixtures;
 
   before(async function () {
     const built = await requireBuild(this);
-    probe = new Probe(built.probe);
+    helpers = new HelpersCli(built.helpersCli);
     pki = await makeFixtures();
   });
 
   after(async () => {
-    probe?.close();
+    helpers?.close();
     await pki?.cleanup();
   });
 
@@ -121,7 +121,7 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
       await fc.assert(
         fc.asyncProperty(ipv4, async (bytes) => {
           const text = bytes.join(".");
-          assert.deepEqual(await probe.ask(`ipv4 ${text}`), { ipv4: true, ip: text });
+          assert.deepEqual(await helpers.ask(`ipv4 ${text}`), { ipv4: true, ip: text });
         }),
       );
     });
@@ -131,7 +131,7 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
       await fc.assert(
         fc.asyncProperty(text, async (s) => {
           const expected = referenceIpv4(s);
-          assert.deepEqual(await probe.ask(`ipv4 ${s}`), expected === null ? { ipv4: false } : { ipv4: true, ip: expected });
+          assert.deepEqual(await helpers.ask(`ipv4 ${s}`), expected === null ? { ipv4: false } : { ipv4: true, ip: expected });
         }),
         { numRuns: 300, examples: [["1.2.3.4."], ["1..2.3"], ["256.0.0.1"], ["1.2.3"], ["0001.2.3.4"], [""]] },
       );
@@ -139,7 +139,7 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
 
     it("treats host names, even numeric-looking ones, as names", async () => {
       for (const name of ["localhost", "example.com", "1.2.3.4.example", "1.2.3.4a", "::1"]) {
-        assert.deepEqual(await probe.ask(`ipv4 ${name}`), { ipv4: false }, name);
+        assert.deepEqual(await helpers.ask(`ipv4 ${name}`), { ipv4: false }, name);
       }
     });
   });
@@ -151,7 +151,7 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
         fc.asyncProperty(arbExtensions, query, fc.boolean(), async (ext, randomIp, pickListed) => {
           const listed = ext.names.filter((n) => n.kind === "ip");
           const ip = pickListed && listed.length > 0 ? (listed[0] as { bytes: number[] }).bytes : randomIp;
-          const answer = await probe.ask(`san-ip ${hex(encodeExtensions(ext))} ${hex(ip)}`);
+          const answer = await helpers.ask(`san-ip ${hex(encodeExtensions(ext))} ${hex(ip)}`);
           assert.deepEqual(answer, { result: hasIp(ext.names, ip) ? 1 : 0 });
         }),
         { numRuns: 200 },
@@ -169,16 +169,16 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
         otherAfter: true,
         wrapped: true,
       });
-      assert.deepEqual(await probe.ask(`san-ip ${hex(ext)} 0a000001`), { result: 1 });
+      assert.deepEqual(await helpers.ask(`san-ip ${hex(ext)} 0a000001`), { result: 1 });
       for (let cut = 1; cut < ext.length; cut++) {
-        assert.deepEqual(await probe.ask(`san-ip ${hex(ext.subarray(0, cut))} 0a000001`), { result: -1 }, `cut at ${cut}`);
+        assert.deepEqual(await helpers.ask(`san-ip ${hex(ext.subarray(0, cut))} 0a000001`), { result: -1 }, `cut at ${cut}`);
       }
     });
 
     it("answers, never crashes, on arbitrary bytes", async () => {
       await fc.assert(
         fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 64 }), ipv4, async (bytes, ip) => {
-          const answer = await probe.ask(`san-ip ${hex(bytes)} ${hex(ip)}`);
+          const answer = await helpers.ask(`san-ip ${hex(bytes)} ${hex(ip)}`);
           assert.ok([-1, 0, 1].includes(answer.result as number), JSON.stringify(answer));
         }),
         { numRuns: 300 },
@@ -186,12 +186,12 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
     });
 
     it("reads the addresses of real certificates as mbedTLS 2.28 parses them (v3_ext)", async () => {
-      assert.deepEqual(await probe.ask(`cert-san-ip ${pki.server.cert} 127.0.0.1`), { result: 1 });
-      assert.deepEqual(await probe.ask(`cert-san-ip ${pki.server.cert} ::1`), { result: 1 });
-      assert.deepEqual(await probe.ask(`cert-san-ip ${pki.server.cert} 127.0.0.2`), { result: 0 });
-      assert.deepEqual(await probe.ask(`cert-san-ip ${pki.otherIp.cert} 127.0.0.2`), { result: 1 });
-      assert.deepEqual(await probe.ask(`cert-san-ip ${pki.dnsOnly.cert} 127.0.0.1`), { result: 0 });
-      assert.deepEqual(await probe.ask(`cert-san-ip ${pki.ca.cert} 127.0.0.1`), { result: 0 });
+      assert.deepEqual(await helpers.ask(`cert-san-ip ${pki.server.cert} 127.0.0.1`), { result: 1 });
+      assert.deepEqual(await helpers.ask(`cert-san-ip ${pki.server.cert} ::1`), { result: 1 });
+      assert.deepEqual(await helpers.ask(`cert-san-ip ${pki.server.cert} 127.0.0.2`), { result: 0 });
+      assert.deepEqual(await helpers.ask(`cert-san-ip ${pki.otherIp.cert} 127.0.0.2`), { result: 1 });
+      assert.deepEqual(await helpers.ask(`cert-san-ip ${pki.dnsOnly.cert} 127.0.0.1`), { result: 0 });
+      assert.deepEqual(await helpers.ask(`cert-san-ip ${pki.ca.cert} 127.0.0.1`), { result: 0 });
     });
   });
 
@@ -217,7 +217,7 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
         fc.asyncProperty(arbExtensions, query, fc.boolean(), async (ext, randomIp, pickListed) => {
           const listed = ext.names.filter((n) => n.kind === "ip");
           const ip = pickListed && listed.length > 0 ? (listed[0] as { bytes: number[] }).bytes : randomIp;
-          const answer = await probe.ask(`cert-ip ${hex(certificate(encodeExtensions({ ...ext, wrapped: true })))} ${hex(ip)}`);
+          const answer = await helpers.ask(`cert-ip ${hex(certificate(encodeExtensions({ ...ext, wrapped: true })))} ${hex(ip)}`);
           assert.deepEqual(answer, { result: hasIp(ext.names, ip) ? 1 : 0 });
         }),
         { numRuns: 200 },
@@ -225,20 +225,20 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
     });
 
     it("finds nothing in a certificate without extensions, and calls every truncation malformed", async () => {
-      assert.deepEqual(await probe.ask(`cert-ip ${hex(certificate(null))} 7f000001`), { result: 0 });
+      assert.deepEqual(await helpers.ask(`cert-ip ${hex(certificate(null))} 7f000001`), { result: 0 });
       const der = certificate(
         encodeExtensions({ names: [{ kind: "ip", bytes: [127, 0, 0, 1] }], sanCritical: undefined, otherBefore: true, otherAfter: false, wrapped: true }),
       );
-      assert.deepEqual(await probe.ask(`cert-ip ${hex(der)} 7f000001`), { result: 1 });
+      assert.deepEqual(await helpers.ask(`cert-ip ${hex(der)} 7f000001`), { result: 1 });
       for (let cut = 1; cut < der.length; cut++) {
-        assert.deepEqual(await probe.ask(`cert-ip ${hex(der.subarray(0, cut))} 7f000001`), { result: -1 }, `cut at ${cut}`);
+        assert.deepEqual(await helpers.ask(`cert-ip ${hex(der.subarray(0, cut))} 7f000001`), { result: -1 }, `cut at ${cut}`);
       }
     });
 
     it("answers, never crashes, on arbitrary bytes", async () => {
       await fc.assert(
         fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 96 }), async (bytes) => {
-          const answer = await probe.ask(`cert-ip ${hex(bytes)} 7f000001`);
+          const answer = await helpers.ask(`cert-ip ${hex(bytes)} 7f000001`);
           assert.ok([-1, 0, 1].includes(answer.result as number), JSON.stringify(answer));
         }),
         { numRuns: 300 },
@@ -254,10 +254,10 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
         [pki.dnsOnly.cert, "127.0.0.1"],
         [pki.ca.cert, "127.0.0.1"],
       ]) {
-        assert.deepEqual(await probe.ask(`cert-file-ip ${file} ${ip}`), await probe.ask(`cert-san-ip ${file} ${ip}`), `${file} ${ip}`);
+        assert.deepEqual(await helpers.ask(`cert-file-ip ${file} ${ip}`), await helpers.ask(`cert-san-ip ${file} ${ip}`), `${file} ${ip}`);
       }
-      assert.deepEqual(await probe.ask(`cert-file-ip ${pki.server.cert} 127.0.0.1`), { result: 1 });
-      assert.deepEqual(await probe.ask(`cert-file-ip ${pki.dnsOnly.cert} 127.0.0.1`), { result: 0 });
+      assert.deepEqual(await helpers.ask(`cert-file-ip ${pki.server.cert} 127.0.0.1`), { result: 1 });
+      assert.deepEqual(await helpers.ask(`cert-file-ip ${pki.dnsOnly.cert} 127.0.0.1`), { result: 0 });
     });
   });
 
@@ -266,7 +266,7 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
       const cert = new X509Certificate(pki.expired.certPem);
       const from = Math.floor(new Date(cert.validFrom).getTime() / 1000);
       const to = Math.floor(new Date(cert.validTo).getTime() / 1000);
-      const at = async (t: number) => (await probe.ask(`validity ${pki.expired.cert} ${t}`)).flags;
+      const at = async (t: number) => (await helpers.ask(`validity ${pki.expired.cert} ${t}`)).flags;
       assert.equal(await at(from - 1), BADCERT.FUTURE);
       assert.equal(await at(from), 0);
       assert.equal(await at(to), 0);
@@ -283,17 +283,17 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
 
   describe("the message JavaScript gets", () => {
     it("names mbedTLS's reason and the handshake error", async () => {
-      assert.deepEqual(await probe.ask(`describe ${BADCERT.EXPIRED} ${VERIFY_FAILED}`), {
+      assert.deepEqual(await helpers.ask(`describe ${BADCERT.EXPIRED} ${VERIFY_FAILED}`), {
         message: `mbedtls_x509_crt_verify: ${REASON.expired} (mbedtls_ssl_handshake returned -0x2700)`,
       });
-      assert.deepEqual(await probe.ask(`describe ${BADCERT.FUTURE} ${VERIFY_FAILED}`), {
+      assert.deepEqual(await helpers.ask(`describe ${BADCERT.FUTURE} ${VERIFY_FAILED}`), {
         message: `mbedtls_x509_crt_verify: ${REASON.future} (mbedtls_ssl_handshake returned -0x2700)`,
       });
     });
 
     it("puts several reasons on one line", async () => {
       const flags = BADCERT.EXPIRED | BADCERT.CN_MISMATCH | BADCERT.NOT_TRUSTED;
-      const { message } = (await probe.ask(`describe ${flags} ${VERIFY_FAILED}`)) as { message: string };
+      const { message } = (await helpers.ask(`describe ${flags} ${VERIFY_FAILED}`)) as { message: string };
       assert.ok(message.startsWith("mbedtls_x509_crt_verify: "), message);
       assert.ok(!message.includes("\n"));
       for (const reason of [REASON.expired, REASON.nameMismatch, REASON.notTrusted]) assert.ok(message.includes(reason), reason);
@@ -301,7 +301,7 @@ describe("firmware TLS policy: certificate helpers (tls_names.c, tls_policy_cert
     });
 
     it("falls back to the bare error code when there is no reason", async () => {
-      assert.deepEqual(await probe.ask(`describe 0 ${VERIFY_FAILED}`), { message: "mbedtls_ssl_handshake returned -0x2700" });
+      assert.deepEqual(await helpers.ask(`describe 0 ${VERIFY_FAILED}`), { message: "mbedtls_ssl_handshake returned -0x2700" });
     });
   });
 });

@@ -1,5 +1,5 @@
 /*
- * probe.c - runs the pure helpers of ../tls (tls_names.c, tls_reasons.c and
+ * helpers_cli.c - runs the pure helpers of ../tls (tls_names.c, tls_reasons.c and
  * the mbedTLS policy's tls_policy_cert.c) on input lines, one JSON answer
  * line per input line, so the tests can feed them many generated cases in
  * one process.
@@ -28,7 +28,7 @@
 
 #define MAX_LINE 65536
 
-/* The policy's reporting hook; the probe never triggers it. */
+/* The policy's reporting hook; this driver never triggers it. */
 void tls_policy_raise(const char *message)
 {
   (void)message;

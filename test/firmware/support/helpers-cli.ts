@@ -1,9 +1,9 @@
-// Talks to firmware/test/probe: one command line in, one JSON line out, in a
+// Talks to firmware/test/helpers_cli: one command line in, one JSON line out, in a
 // process kept for the whole suite so property tests can ask many questions.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
-export class Probe {
+export class HelpersCli {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly waiting: { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
   private exited: Error | undefined;
@@ -16,11 +16,11 @@ export class Probe {
       try {
         next.resolve(JSON.parse(line) as Record<string, unknown>);
       } catch {
-        next.reject(new Error(`probe answered with something that is not JSON: ${line}`));
+        next.reject(new Error(`helpers_cli answered with something that is not JSON: ${line}`));
       }
     });
     this.child.on("exit", (code, signal) => {
-      this.exited = new Error(`probe exited (code ${code}, signal ${signal})`);
+      this.exited = new Error(`helpers_cli exited (code ${code}, signal ${signal})`);
       for (const w of this.waiting.splice(0)) w.reject(this.exited);
     });
   }
