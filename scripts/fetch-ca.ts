@@ -3,7 +3,7 @@
 // Finds the trust anchor to pin for a server: connects with SNI, lists the
 // certificates the server sends, picks the root (from the chain, or from the
 // system trust store when the server leaves it out, as most do), checks it
-// with the same rules as the build (scripts/certs/certs.ts) and writes it as
+// with the same rules as the build (scripts/certs/checks.ts) and writes it as
 // PEM. The connection deliberately does not verify the server: the point is
 // to look at what it presents, including chains that would not verify.
 import { Command, CommanderError, InvalidArgumentError } from "commander";
@@ -14,16 +14,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import tls from "node:tls";
 import pc from "picocolors";
-import {
-  type CertificateInfo,
-  checkTrustAnchor,
-  chooseTrustAnchor,
-  daysBetween,
-  describeCertificate,
-  encodePem,
-  parseCertificate,
-  splitCertificates,
-} from "./certs/certs.ts";
+import { chooseTrustAnchor } from "./certs/anchor-choice.ts";
+import { type CertificateInfo, daysBetween, describeCertificate, parseCertificate } from "./certs/certificate.ts";
+import { checkTrustAnchor } from "./certs/checks.ts";
+import { encodePem, splitCertificates } from "./certs/pem.ts";
 import { currentTime } from "./lib/clock.ts";
 
 export const DEFAULT_TRUST_STORE = "/etc/ssl/certs";
