@@ -3,36 +3,26 @@
 // Finds the trust anchor to pin for a server: connects with SNI, lists the
 // certificates the server sends, picks the root (from the chain, or from the
 // system trust store when the server leaves it out, as most do), checks it
-// with the same rules as the build (scripts/certs/certs.ts) and writes it as
+// with the same rules as the build (scripts/certs/checks.ts) and writes it as
 // PEM. The connection deliberately does not verify the server: the point is
 // to look at what it presents, including chains that would not verify.
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { X509Certificate } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import type { X509Certificate } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import tls from "node:tls";
 import pc from "picocolors";
-import {
-  type CertificateInfo,
-  checkTrustAnchor,
-  chooseTrustAnchor,
-  daysBetween,
-  describeCertificate,
-  encodePem,
-  parseCertificate,
-  splitCertificates,
-} from "./certs/certs.ts";
+import { type AnchorChoice, chooseTrustAnchor } from "./certs/anchor-choice.ts";
+import { type CertificateInfo, daysBetween, describeCertificate } from "./certs/certificate.ts";
+import { checkTrustAnchor } from "./certs/checks.ts";
+import { encodePem } from "./certs/pem.ts";
+import { type FetchedChain, type Target, FetchError, fetchChain } from "./certs/server-chain.ts";
+import { type StoreEntry, DEFAULT_TRUST_STORE, loadTrustStore } from "./certs/trust-store.ts";
 import { currentTime } from "./lib/clock.ts";
+import { plural } from "./lib/plural.ts";
 
-export const DEFAULT_TRUST_STORE = "/etc/ssl/certs";
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-export interface Target {
-  host: string;
-  port: number;
-}
 
 /** "host", "host:port", "[v6]:port", "v6", or a whole https:// URL. */
 export function parseTarget(text: string): Target {
@@ -76,132 +66,6 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-export type FetchFailure = "DNS" | "REFUSED" | "TIMEOUT" | "NOT_TLS" | "HANDSHAKE" | "RESET" | "UNREACHABLE" | "OTHER";
-
-export class FetchError extends Error {
-  override name = "FetchError";
-  constructor(
-    readonly kind: FetchFailure,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A Node socket error, in words a user can act on. */
-export function describeConnectError(error: NodeJS.ErrnoException, target: Target): FetchError {
-  const where = `${target.host}:${target.port}`;
-  const code = error.code ?? "";
-  const text = error.message ?? String(error);
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_FAIL" || code === "EAI_NONAME") {
-    return new FetchError("DNS", `cannot resolve "${target.host}" (${code}): check the spelling and this computer's DNS/network`);
-  }
-  if (code === "ECONNREFUSED") return new FetchError("REFUSED", `${where} refused the connection: nothing listens on port ${target.port}`);
-  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return new FetchError("UNREACHABLE", `${where} is unreachable (${code}): no route to it from here`);
-  if (code === "ECONNRESET" || code === "EPIPE") {
-    return new FetchError("RESET", `${where} closed the connection during the TLS handshake (${code}); is it a TLS port, and does it need a particular server name (--servername)?`);
-  }
-  if (/wrong version number|packet length too long|unknown protocol|http request/i.test(text) || code === "ERR_SSL_WRONG_VERSION_NUMBER") {
-    return new FetchError("NOT_TLS", `${where} does not speak TLS (${code || text}); is this the HTTPS port?`);
-  }
-  if (/alert|handshake|ssl|tls/i.test(code + " " + text)) {
-    return new FetchError("HANDSHAKE", `the TLS handshake with ${where} failed: ${text}`);
-  }
-  return new FetchError("OTHER", `connecting to ${where} failed: ${text}`);
-}
-
-export interface FetchedChain {
-  /** Leaf first, as Node reconstructs the chain the server sent (issuer order). */
-  chain: X509Certificate[];
-  protocol: string | null;
-  cipher: string;
-}
-
-/**
- * The certificates `target` presents. `ca: []` keeps Node from completing the
- * chain with its own root store, so the list shows only what the server sent.
- */
-export function fetchChain(target: Target, servername: string | null, timeoutMs: number): Promise<FetchedChain> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const socket = tls.connect({
-      host: target.host,
-      port: target.port,
-      ...(servername ? { servername } : {}),
-      rejectUnauthorized: false, // we look at the chain; nothing is sent over this connection
-      ca: [],
-    });
-    const finish = (error: FetchError | null, value?: FetchedChain): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      if (error) reject(error);
-      else resolve(value as FetchedChain);
-    };
-    const timer = setTimeout(
-      () => finish(new FetchError("TIMEOUT", `no TLS handshake with ${target.host}:${target.port} within ${timeoutMs} ms (raise it with --timeout)`)),
-      timeoutMs,
-    );
-    socket.once("secureConnect", () => {
-      const chain: X509Certificate[] = [];
-      const seen = new Set<string>();
-      let peer = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate | undefined;
-      while (peer && peer.raw && !seen.has(peer.fingerprint256)) {
-        seen.add(peer.fingerprint256);
-        chain.push(new X509Certificate(peer.raw));
-        peer = peer.issuerCertificate;
-      }
-      finish(null, { chain, protocol: socket.getProtocol(), cipher: socket.getCipher().standardName });
-    });
-    socket.once("error", (error) => finish(describeConnectError(error, target)));
-    socket.once("close", () => finish(new FetchError("RESET", `${target.host}:${target.port} closed the connection before the TLS handshake finished`)));
-  });
-}
-
-export interface StoreEntry {
-  cert: X509Certificate;
-  file: string;
-}
-
-/**
- * Certificates of a trust store: a directory of PEM files (Debian's
- * /etc/ssl/certs holds one *.pem per root, plus the ca-certificates.crt
- * bundle) or one bundle file. Duplicates (the bundle repeats the files, the
- * hash links repeat both) and unreadable files are skipped.
- */
-export function loadTrustStore(location: string): StoreEntry[] {
-  if (!existsSync(location)) return [];
-  const files = statSync(location).isDirectory()
-    ? readdirSync(location)
-        .filter((name) => /\.(pem|crt)$/i.test(name))
-        .sort()
-        .map((name) => path.join(location, name))
-    : [location];
-  const entries: StoreEntry[] = [];
-  const seen = new Set<string>();
-  for (const file of files) {
-    let pems: string[];
-    try {
-      pems = splitCertificates(readFileSync(file, "latin1"));
-    } catch {
-      continue; // not PEM, or unreadable: not part of the store
-    }
-    for (const pem of pems) {
-      let cert: X509Certificate;
-      try {
-        cert = parseCertificate(pem);
-      } catch {
-        continue;
-      }
-      if (seen.has(cert.fingerprint256)) continue;
-      seen.add(cert.fingerprint256);
-      entries.push({ cert, file });
-    }
-  }
-  return entries;
-}
-
 export interface FetchCaIo {
   out: (text: string) => void;
   err: (text: string) => void;
@@ -211,7 +75,7 @@ export interface FetchCaIo {
   cwd?: string;
 }
 
-const DAY = (date: Date): string => date.toISOString().slice(0, 10);
+const dayOf = (date: Date): string => date.toISOString().slice(0, 10);
 
 function roleOf(info: CertificateInfo): string {
   if (info.isCa) return info.selfSigned ? "yes, a self-signed root" : "yes, an intermediate";
@@ -223,7 +87,7 @@ function describeLines(index: string, info: CertificateInfo, now: Date, colors: 
   return [
     `${colors.bold(index)} ${colors.bold(info.subject)}`,
     `     issuer   ${info.issuer}`,
-    `     valid    ${DAY(info.notBefore)} to ${DAY(info.notAfter)} (${left})`,
+    `     valid    ${dayOf(info.notBefore)} to ${dayOf(info.notAfter)} (${left})`,
     `     key      ${info.keyType}`,
     `     SHA-256  ${info.sha256}`,
     `     CA       ${roleOf(info)}`,
@@ -272,14 +136,52 @@ interface Options {
   trustStore: string;
 }
 
-/** The whole command; resolves to the process exit code (0 written, 1 otherwise). */
-export async function main(argv: string[], io: FetchCaIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+type ChosenAnchor = Extract<AnchorChoice, { ok: true }>;
+
+/** How the command talks: lines on stdout, warnings and errors on stderr. */
+interface Output {
+  colors: ReturnType<typeof pc.createColors>;
+  say: (text?: string) => void;
+  warn: (text: string) => void;
+  /** Writes the error; returns the exit code 1. */
+  fail: (text: string) => number;
+  /** Says that nothing was written; returns the exit code 1. */
+  wroteNothing: () => number;
+}
+
+function outputFor(io: FetchCaIo): Output {
   const colors = pc.createColors(io.color ?? pc.isColorSupported);
-  const say = (text = ""): void => io.out(text + "\n");
   const fail = (text: string): number => {
     io.err(`${colors.red("error:")} ${text}\n`);
     return 1;
   };
+  return {
+    colors,
+    say: (text = "") => io.out(text + "\n"),
+    warn: (text) => io.err(`${colors.yellow("warning:")} ${text}\n`),
+    fail,
+    wroteNothing: () => {
+      io.err("Nothing was written.\n");
+      return 1;
+    },
+  };
+}
+
+/** What the command line asks for. */
+interface Request {
+  options: Options;
+  target: Target;
+  /** The SNI name to send; null for an IP address without --servername. */
+  servername: string | null;
+  /** As given (relative to `cwd` unless absolute). */
+  outPath: string;
+  cwd: string;
+  /** host:port as a user writes it, brackets around IPv6. */
+  where: string;
+}
+
+/** The request, or the exit code when there is nothing to fetch (help, bad usage). */
+function readRequest(argv: string[], io: FetchCaIo, output: Output): Request | number {
   const program = buildProgram(io);
   try {
     program.parse(argv, { from: "user" });
@@ -288,95 +190,127 @@ export async function main(argv: string[], io: FetchCaIo = { out: (t) => process
     throw error;
   }
   const options = program.opts<Options>();
-  const cwd = io.cwd ?? process.cwd();
   let target: Target;
   try {
     target = parseTarget(program.args[0]);
   } catch (error) {
-    if (error instanceof UsageError) return fail(error.message);
+    if (error instanceof UsageError) return output.fail(error.message);
     throw error;
   }
-  const servername = options.servername ?? (isIP(target.host) ? null : target.host);
-  const outPath = options.out ?? defaultOutPath(target.host);
-  const where = `${isIP(target.host) === 6 ? `[${target.host}]` : target.host}:${target.port}`;
+  return {
+    options,
+    target,
+    servername: options.servername ?? (isIP(target.host) ? null : target.host),
+    outPath: options.out ?? defaultOutPath(target.host),
+    cwd: io.cwd ?? process.cwd(),
+    where: `${isIP(target.host) === 6 ? `[${target.host}]` : target.host}:${target.port}`,
+  };
+}
 
-  say(`Connecting to ${where}${servername ? ` (SNI ${servername})` : " (no SNI: IP address)"}, without verifying it...`);
-  let fetched: FetchedChain;
-  try {
-    fetched = await fetchChain(target, servername, options.timeout);
-  } catch (error) {
-    if (error instanceof FetchError) return fail(error.message);
-    throw error;
-  }
-  const now = currentTime();
+/** Lists the certificates the server sent; returns their descriptions, leaf first. */
+function showChain(fetched: FetchedChain, now: Date, output: Output): CertificateInfo[] {
   const infos = fetched.chain.map((cert) => describeCertificate(cert, now));
-  say(`${fetched.protocol ?? "TLS"}, ${fetched.cipher}. The server sent ${infos.length} certificate${infos.length === 1 ? "" : "s"}:`);
-  infos.forEach((info, index) => say(describeLines(`  [${index}]`, info, now, colors).join("\n")));
-  say();
+  output.say(`${fetched.protocol ?? "TLS"}, ${fetched.cipher}. The server sent ${plural(infos.length, "certificate")}:`);
+  infos.forEach((info, index) => output.say(describeLines(`  [${index}]`, info, now, output.colors).join("\n")));
+  output.say();
+  return infos;
+}
 
-  let store: ReturnType<typeof loadTrustStore> = [];
-  const choice = chooseTrustAnchor(fetched.chain, {
-    pick: options.pick,
+/** The anchor for the chain, reading the trust store only when the server left its root out; says how it was chosen. */
+function pickAnchor(chain: X509Certificate[], request: Request, now: Date, output: Output): { choice: AnchorChoice; store: StoreEntry[] } {
+  const storeFlag = request.options.trustStore;
+  let store: StoreEntry[] = [];
+  const choice = chooseTrustAnchor(chain, {
+    pick: request.options.pick,
     now,
     trustStore: () => {
-      say(`Looking for the root in the trust store ${options.trustStore}...`);
-      store = loadTrustStore(path.resolve(cwd, options.trustStore));
-      if (store.length === 0) say(colors.yellow(`  (no certificates found in ${options.trustStore})`));
+      output.say(`Looking for the root in the trust store ${storeFlag}...`);
+      store = loadTrustStore(path.resolve(request.cwd, storeFlag));
+      if (store.length === 0) output.say(output.colors.yellow(`  (no certificates found in ${storeFlag})`));
       return store.map((entry) => entry.cert);
     },
   });
-  for (const note of choice.notes) say(`Note: ${note}.`);
-  if (!choice.ok) {
-    fail(choice.message + ".");
-    io.err("Nothing was written.\n");
-    return 1;
-  }
+  for (const note of choice.notes) output.say(`Note: ${note}.`);
+  return { choice, store };
+}
 
+function showAnchor(choice: ChosenAnchor, store: StoreEntry[], request: Request, now: Date, output: Output): CertificateInfo {
   const anchor = choice.anchor;
   const anchorInfo = describeCertificate(anchor, now);
   if (choice.source === "trust-store") {
-    const file = store.find((entry) => entry.cert.fingerprint256 === anchor.fingerprint256)?.file ?? options.trustStore;
-    say(`Trust anchor: the root that issued certificate [${choice.index}], from ${file}:`);
-    say(describeLines("  [root]", anchorInfo, now, colors).join("\n"));
+    const file = store.find((entry) => entry.cert.fingerprint256 === anchor.fingerprint256)?.file ?? request.options.trustStore;
+    output.say(`Trust anchor: the root that issued certificate [${choice.index}], from ${file}:`);
+    output.say(describeLines("  [root]", anchorInfo, now, output.colors).join("\n"));
   } else if (choice.source === "picked") {
-    say(`Trust anchor: certificate [${choice.index}], as picked (--pick ${choice.index}): ${anchorInfo.subject}`);
+    output.say(`Trust anchor: certificate [${choice.index}], as picked (--pick ${choice.index}): ${anchorInfo.subject}`);
   } else {
-    say(`Trust anchor: the root the server sent, certificate [${choice.index}]: ${anchorInfo.subject}`);
+    output.say(`Trust anchor: the root the server sent, certificate [${choice.index}]: ${anchorInfo.subject}`);
   }
+  return anchorInfo;
+}
 
-  const pem = encodePem("CERTIFICATE", anchor.raw);
+/** Runs the build's checks on the anchor and warns when the server's certificate lacks the name asked for; true when it may be written. */
+function approveAnchor(pem: string, choice: ChosenAnchor, leaf: { cert: X509Certificate; info: CertificateInfo }, request: Request, now: Date, output: Output): boolean {
   const verdict = checkTrustAnchor(pem, now, { allowSelfSignedLeaf: choice.source === "picked" && choice.index === 0 });
-  for (const warning of verdict.warnings) io.err(`${colors.yellow("warning:")} ${warning}.\n`);
-  const leaf = fetched.chain[0];
-  const nameOk = servername ? leaf.checkHost(servername) !== undefined : isIP(target.host) ? leaf.checkIP(target.host) !== undefined : true;
+  for (const warning of verdict.warnings) output.warn(`${warning}.`);
+  const { servername, target } = request;
+  const nameOk = servername ? leaf.cert.checkHost(servername) !== undefined : isIP(target.host) ? leaf.cert.checkIP(target.host) !== undefined : true;
   if (!nameOk) {
-    io.err(
-      `${colors.yellow("warning:")} the server's certificate does not name ${servername ?? target.host} ` +
-        `(it names ${infos[0].subjectAltName ?? infos[0].subject}); a verifying client will reject it whatever CA is pinned.\n`,
+    output.warn(
+      `the server's certificate does not name ${servername ?? target.host} ` +
+        `(it names ${leaf.info.subjectAltName ?? leaf.info.subject}); a verifying client will reject it whatever CA is pinned.`,
     );
   }
-  if (verdict.errors.length > 0) {
-    for (const error of verdict.errors) fail(`refusing to pin it: ${error}.`);
-    io.err("Nothing was written.\n");
-    return 1;
-  }
+  for (const error of verdict.errors) output.fail(`refusing to pin it: ${error}.`);
+  return verdict.errors.length === 0;
+}
 
-  const absoluteOut = path.resolve(cwd, outPath);
+/** Writes the anchor's PEM and says what to do with it; the exit code. */
+function writeAnchor(pem: string, anchorInfo: CertificateInfo, request: Request, output: Output): number {
+  const { outPath, where } = request;
+  const absoluteOut = path.resolve(request.cwd, outPath);
   const previous = existsSync(absoluteOut) ? readFileSync(absoluteOut, "latin1") : null;
   try {
     mkdirSync(path.dirname(absoluteOut), { recursive: true });
     writeFileSync(absoluteOut, pem);
   } catch (error) {
-    return fail(`cannot write ${outPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return output.fail(`cannot write ${outPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const status = previous === null ? "Wrote" : previous === pem ? "Unchanged:" : "Replaced";
-  say(colors.green(`${status} ${outPath}`) + ` (${anchorInfo.subject}, SHA-256 ${anchorInfo.sha256}, valid until ${DAY(anchorInfo.notAfter)}).`);
-  say();
+  output.say(output.colors.green(`${status} ${outPath}`) + ` (${anchorInfo.subject}, SHA-256 ${anchorInfo.sha256}, valid until ${dayOf(anchorInfo.notAfter)}).`);
+  output.say();
   const url = `https://${where.endsWith(":443") ? where.slice(0, -4) : where}/`;
-  say("Next: pin it in the check, e.g.");
-  say(`  npm start -- --url ${url}... --ca ${outPath}`);
-  say(`  or set "ca": "${outPath}" in app.config.json, then npm run build / npm run upload.`);
+  output.say("Next: pin it in the check, e.g.");
+  output.say(`  npm start -- --url ${url}... --ca ${outPath}`);
+  output.say(`  or set "ca": "${outPath}" in app.config.json, then npm run build / npm run upload.`);
   return 0;
+}
+
+/** The whole command; resolves to the process exit code (0 written, 1 otherwise). */
+export async function main(argv: string[], io: FetchCaIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+  const output = outputFor(io);
+  const request = readRequest(argv, io, output);
+  if (typeof request === "number") return request;
+  const { servername } = request;
+  output.say(`Connecting to ${request.where}${servername ? ` (SNI ${servername})` : " (no SNI: IP address)"}, without verifying it...`);
+  let fetched: FetchedChain;
+  try {
+    fetched = await fetchChain(request.target, servername, request.options.timeout);
+  } catch (error) {
+    if (error instanceof FetchError) return output.fail(error.message);
+    throw error;
+  }
+  const now = currentTime();
+  const infos = showChain(fetched, now, output);
+  const { choice, store } = pickAnchor(fetched.chain, request, now, output);
+  if (!choice.ok) {
+    output.fail(choice.message + ".");
+    return output.wroteNothing();
+  }
+  const anchorInfo = showAnchor(choice, store, request, now, output);
+  const pem = encodePem("CERTIFICATE", choice.anchor.raw);
+  if (!approveAnchor(pem, choice, { cert: fetched.chain[0], info: infos[0] }, request, now, output)) return output.wroteNothing();
+  return writeAnchor(pem, anchorInfo, request, output);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

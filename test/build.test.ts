@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { plainEnv } from "./support/plain-env.ts";
-import { pemToBase64 } from "../scripts/certs/certs.ts";
+import { pemToBase64 } from "../scripts/certs/pem.ts";
 import { createCa, issueLeaf } from "../scripts/certs/issue.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -8,7 +8,7 @@ import path from "node:path";
 import tls from "node:tls";
 import { fileURLToPath } from "node:url";
 import { type Issued, createCa, issueCa, issueLeaf, selfSignedLeaf } from "../scripts/certs/issue.ts";
-import { defaultOutPath, describeConnectError, loadTrustStore, main, parseTarget } from "../scripts/fetch-ca.ts";
+import { defaultOutPath, main, parseTarget } from "../scripts/fetch-ca.ts";
 import { startChecker } from "../scripts/checker/server.ts";
 import { plainEnv } from "./support/plain-env.ts";
 import { currentTime, daysAfter } from "../scripts/lib/clock.ts";
@@ -336,38 +336,6 @@ describe("fetch-ca", function () {
       assert.throws(() => parseTarget(":443"), /not a host name/);
       assert.equal(defaultOutPath("WWW.Example.com"), path.join("certs", "www.example.com.pem"));
       assert.equal(defaultOutPath("::1"), path.join("certs", "__1.pem"));
-    });
-
-    it("names connection failures", () => {
-      const target = { host: "h", port: 1 };
-      const error = (code: string, message = code) => Object.assign(new Error(message), { code });
-      assert.equal(describeConnectError(error("ENOTFOUND"), target).kind, "DNS");
-      assert.equal(describeConnectError(error("EAI_AGAIN"), target).kind, "DNS");
-      assert.equal(describeConnectError(error("ECONNREFUSED"), target).kind, "REFUSED");
-      assert.equal(describeConnectError(error("EHOSTUNREACH"), target).kind, "UNREACHABLE");
-      assert.equal(describeConnectError(error("ECONNRESET"), target).kind, "RESET");
-      assert.equal(describeConnectError(error("ERR_SSL_WRONG_VERSION_NUMBER", "wrong version number"), target).kind, "NOT_TLS");
-      assert.equal(describeConnectError(error("ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE", "sslv3 alert handshake failure"), target).kind, "HANDSHAKE");
-    });
-
-    it("reads a trust store folder or bundle, once per certificate", async () => {
-      const other = await createCa({ commonName: "Other Root" });
-      const store = path.join(tmp, "store");
-      mkdirSync(store);
-      writeFileSync(path.join(store, "a.pem"), root.certPem);
-      writeFileSync(path.join(store, "b.crt"), root.certPem + other.certPem);
-      writeFileSync(path.join(store, "broken.pem"), "-----BEGIN CERTIFICATE-----\nAA\n");
-      writeFileSync(path.join(store, "c.0"), other.certPem); // hash links are skipped: they repeat the files
-      const entries = loadTrustStore(store);
-      assert.deepEqual(
-        entries.map((entry) => [path.basename(entry.file), entry.cert.fingerprint256]),
-        [
-          ["a.pem", fingerprint(root)],
-          ["b.crt", fingerprint(other)],
-        ],
-      );
-      assert.equal(loadTrustStore(path.join(store, "b.crt")).length, 2);
-      assert.deepEqual(loadTrustStore(path.join(tmp, "missing")), []);
     });
   });
 });

@@ -7,13 +7,12 @@
 // to a temporary name and renamed into place.
 import "reflect-metadata"; // before @peculiar/x509, which needs it loaded first
 import { X509Certificate, createPrivateKey, createPublicKey, randomBytes, webcrypto } from "node:crypto";
-import { existsSync } from "node:fs";
 import { chmod, mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
 import { type Issued, createCa, issueLeaf } from "../certs/issue.ts";
 import { DAY_MS, currentTime, daysAfter } from "../lib/clock.ts";
+import { REPO_ROOT } from "../lib/paths.ts";
 
 export class DevPkiError extends Error {
   override name = "DevPkiError";
@@ -58,19 +57,8 @@ const LOCK_FILE = ".lock";
 const LOCK_WAIT_MS = 60_000;
 const LOCK_STALE_MS = 120_000;
 
-/** The folder holding package.json above this file. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new DevPkiError("cannot find the repository root (no package.json above scripts/checker)");
-    dir = parent;
-  }
-  return dir;
-}
-
 export function defaultPkiDir(): string {
-  return join(repoRoot(), ".dev-pki");
+  return join(REPO_ROOT, ".dev-pki");
 }
 
 function isIp(name: string): boolean {
@@ -210,14 +198,10 @@ function caUsable(certPem: string, keyPem: string, now: number): boolean {
   }
 }
 
-/**
- * Makes sure `dir` holds a complete development PKI whose server certificate
- * names localhost, 127.0.0.1 and every name in `sans`, usable at `now`, and
- * returns it. Names are checked before anything is written.
- */
-export async function ensureDevPki(dir: string = defaultPkiDir(), sans: string[] = [], now: Date = currentTime()): Promise<DevPki> {
-  const wanted = [...new Set([...DEFAULT_SERVER_NAMES, ...sans.map((name) => validateSan(name))])];
-  const paths = {
+type PkiPaths = Pick<DevPki, "caPath" | "caKeyPath" | "serverCertPath" | "serverKeyPath" | "clientCertPath" | "clientKeyPath">;
+
+function pkiPaths(dir: string): PkiPaths {
+  return {
     caPath: join(dir, FILES.ca),
     caKeyPath: join(dir, FILES.caKey),
     serverCertPath: join(dir, FILES.server),
@@ -225,72 +209,106 @@ export async function ensureDevPki(dir: string = defaultPkiDir(), sans: string[]
     clientCertPath: join(dir, FILES.client),
     clientKeyPath: join(dir, FILES.clientKey),
   };
+}
+
+/** One update of the folder, made while holding its lock. */
+interface PkiUpdate {
+  dir: string;
+  paths: PkiPaths;
+  now: Date;
+  /** Issued a day back so that a device whose clock lags a little accepts them. */
+  notBefore: Date;
+  /** What was made, for DevPki.changes. */
+  changes: string[];
+}
+
+interface Pair {
+  certPem: string;
+  keyPem: string;
+}
+
+/** The key first: a certificate never lies on disk beside a key that is not its own yet. */
+async function writePair(certPath: string, keyPath: string, pair: Pair): Promise<void> {
+  await writeAtomic(keyPath, pair.keyPem, 0o600);
+  await writeAtomic(certPath, pair.certPem, 0o644);
+}
+
+/** The folder's CA when it is usable, else a new one (devices pinned to the old one must be re-pinned). */
+async function ensureCa(update: PkiUpdate): Promise<Issued> {
+  const { paths, now } = update;
+  const caPem = await readIfExists(paths.caPath);
+  const caKeyPem = await readIfExists(paths.caKeyPath);
+  if (caPem !== null && caKeyPem !== null && caUsable(caPem, caKeyPem, now.getTime())) {
+    try {
+      return await loadCa(caPem, caKeyPem);
+    } catch (error) {
+      throw new DevPkiError(`cannot use the CA in ${update.dir} (${(error as Error).message}); delete the folder to start over`);
+    }
+  }
+  if (caPem !== null) update.changes.push("replaced the CA, which was incomplete, expiring or not valid yet (re-pin devices)");
+  else update.changes.push("created the CA");
+  const ca = await createCa({ commonName: CA_NAME, key: "rsa2048", notBefore: update.notBefore });
+  await writePair(paths.caPath, paths.caKeyPath, ca);
+  return ca;
+}
+
+/** The server certificate, reissued from `ca` when it is unusable or lacks one of the `wanted` names. */
+async function ensureServerCertificate(update: PkiUpdate, ca: Issued, caCert: X509Certificate, wanted: string[]): Promise<Pair> {
+  const { paths, now } = update;
+  const certPem = await readIfExists(paths.serverCertPath);
+  const keyPem = await readIfExists(paths.serverKeyPath);
+  const current = leafUsable(certPem, keyPem, caCert, now.getTime()) && certPem ? new X509Certificate(certPem) : null;
+  const missing = current ? wanted.filter((name) => !covers(current, name)) : wanted;
+  if (current && missing.length === 0) return { certPem: certPem!, keyPem: keyPem! };
+  // Keep the names the old certificate had, so alternating --san lists do not drop any.
+  const names = [...new Set([...wanted, ...(current ? sanNames(current) : [])])];
+  const server = await issueLeaf(ca, "server", { commonName: SERVER_NAME, names, key: "rsa2048", notBefore: update.notBefore });
+  await writePair(paths.serverCertPath, paths.serverKeyPath, server);
+  update.changes.push(current ? `reissued the server certificate to add ${missing.join(", ")}` : "issued the server certificate");
+  return server;
+}
+
+/** The client certificate, reissued from `ca` when it is unusable. */
+async function ensureClientCertificate(update: PkiUpdate, ca: Issued, caCert: X509Certificate): Promise<Pair> {
+  const { paths, now } = update;
+  const certPem = await readIfExists(paths.clientCertPath);
+  const keyPem = await readIfExists(paths.clientKeyPath);
+  if (leafUsable(certPem, keyPem, caCert, now.getTime())) return { certPem: certPem!, keyPem: keyPem! };
+  const client = await issueLeaf(ca, "client", { commonName: CLIENT_NAME, key: "rsa2048", notBefore: update.notBefore });
+  await writePair(paths.clientCertPath, paths.clientKeyPath, client);
+  update.changes.push("issued the client certificate");
+  return client;
+}
+
+/**
+ * Makes sure `dir` holds a complete development PKI whose server certificate
+ * names localhost, 127.0.0.1 and every name in `sans`, usable at `now`, and
+ * returns it. Names are checked before anything is written.
+ */
+export async function ensureDevPki(dir: string = defaultPkiDir(), sans: string[] = [], now: Date = currentTime()): Promise<DevPki> {
+  const wanted = [...new Set([...DEFAULT_SERVER_NAMES, ...sans.map((name) => validateSan(name))])];
+  const paths = pkiPaths(dir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const release = await lock(dir);
   try {
-    const changes: string[] = [];
-    // Issued a day back so that a device whose clock lags a little accepts them.
-    const notBefore = daysAfter(now, -1);
-    let caPem = await readIfExists(paths.caPath);
-    let caKeyPem = await readIfExists(paths.caKeyPath);
-    let ca: Issued;
-    if (caPem !== null && caKeyPem !== null && caUsable(caPem, caKeyPem, now.getTime())) {
-      try {
-        ca = await loadCa(caPem, caKeyPem);
-      } catch (error) {
-        throw new DevPkiError(`cannot use the CA in ${dir} (${(error as Error).message}); delete the folder to start over`);
-      }
-    } else {
-      if (caPem !== null) changes.push("replaced the CA, which was incomplete, expiring or not valid yet (re-pin devices)");
-      else changes.push("created the CA");
-      ca = await createCa({ commonName: CA_NAME, key: "rsa2048", notBefore });
-      caPem = ca.certPem;
-      caKeyPem = ca.keyPem;
-      await writeAtomic(paths.caKeyPath, caKeyPem, 0o600);
-      await writeAtomic(paths.caPath, caPem, 0o644);
-    }
-    const caCert = new X509Certificate(caPem);
-
-    let serverCertPem = await readIfExists(paths.serverCertPath);
-    let serverKeyPem = await readIfExists(paths.serverKeyPath);
-    const serverUsable = leafUsable(serverCertPem, serverKeyPem, caCert, now.getTime());
-    const current = serverUsable && serverCertPem ? new X509Certificate(serverCertPem) : null;
-    const missing = current ? wanted.filter((name) => !covers(current, name)) : wanted;
-    if (!current || missing.length > 0) {
-      // Keep the names the old certificate had, so alternating --san lists do not drop any.
-      const names = [...new Set([...wanted, ...(current ? sanNames(current) : [])])];
-      const server = await issueLeaf(ca, "server", { commonName: SERVER_NAME, names, key: "rsa2048", notBefore });
-      serverCertPem = server.certPem;
-      serverKeyPem = server.keyPem;
-      await writeAtomic(paths.serverKeyPath, serverKeyPem, 0o600);
-      await writeAtomic(paths.serverCertPath, serverCertPem, 0o644);
-      changes.push(current ? `reissued the server certificate to add ${missing.join(", ")}` : "issued the server certificate");
-    }
-
-    let clientCertPem = await readIfExists(paths.clientCertPath);
-    let clientKeyPem = await readIfExists(paths.clientKeyPath);
-    if (!leafUsable(clientCertPem, clientKeyPem, caCert, now.getTime())) {
-      const client = await issueLeaf(ca, "client", { commonName: CLIENT_NAME, key: "rsa2048", notBefore });
-      clientCertPem = client.certPem;
-      clientKeyPem = client.keyPem;
-      await writeAtomic(paths.clientKeyPath, clientKeyPem, 0o600);
-      await writeAtomic(paths.clientCertPath, clientCertPem, 0o644);
-      changes.push("issued the client certificate");
-    }
+    const update: PkiUpdate = { dir, paths, now, notBefore: daysAfter(now, -1), changes: [] };
+    const ca = await ensureCa(update);
+    const caCert = new X509Certificate(ca.certPem);
+    const server = await ensureServerCertificate(update, ca, caCert, wanted);
+    const client = await ensureClientCertificate(update, ca, caCert);
     // Keys copied in by hand may be readable by others; they are secrets.
-    await Promise.all([paths.caKeyPath, paths.serverKeyPath, paths.clientKeyPath].map((p) => chmod(p, 0o600)));
-
+    await Promise.all([paths.caKeyPath, paths.serverKeyPath, paths.clientKeyPath].map((path) => chmod(path, 0o600)));
     return {
       dir,
       ...paths,
-      caPem,
-      caKeyPem: caKeyPem!,
-      serverCertPem: serverCertPem!,
-      serverKeyPem: serverKeyPem!,
-      clientCertPem: clientCertPem!,
-      clientKeyPem: clientKeyPem!,
-      serverNames: sanNames(new X509Certificate(serverCertPem!)),
-      changes,
+      caPem: ca.certPem,
+      caKeyPem: ca.keyPem,
+      serverCertPem: server.certPem,
+      serverKeyPem: server.keyPem,
+      clientCertPem: client.certPem,
+      clientKeyPem: client.keyPem,
+      serverNames: sanNames(new X509Certificate(server.certPem)),
+      changes: update.changes,
     };
   } finally {
     await release();

@@ -20,13 +20,13 @@ import { CUTOVERS } from "../lib/cutovers.ts";
 import {
   VERSION,
   POST_QUANTUM_GROUPS,
-  WEIRD_NSS_SUITES,
   cipherSuiteName,
   displayNamedGroup,
   displaySignatureScheme,
   goHex,
   versionName,
 } from "./names.ts";
+import { WEIRD_NSS_SUITES } from "./code-point-names.ts";
 import {
   FEW_BIT_SUITES,
   NULL_AUTH_SUITES,

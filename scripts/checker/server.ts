@@ -105,45 +105,66 @@ function send(res: ServerResponse, status: number, type: string, body: string, e
   res.end(res.req.method === "HEAD" ? undefined : bytes);
 }
 
-export async function startChecker(options: CheckerOptions = {}): Promise<Checker> {
-  const host = options.host ?? "127.0.0.1";
-  const now = options.now ?? currentTime;
-  const log = options.log ?? (() => undefined);
-  const helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
-  const pki = options.pki ?? (await ensureDevPki(options.pkiDir, options.sans ?? []));
-  const requireClientCert = options.requireClientCert ?? false;
+/** The hellos a checker has seen: the most recent for its owner, and those of open connections for the request handler. */
+class HelloLog {
+  /** Oldest first, at most MAX_HELLOS; the array the Checker hands out, so trimmed in place. */
+  readonly recent: ObservedHello[] = [];
+  // By peer address: the https request's socket is the TLS wrapper, which
+  // reports the same peer as the raw socket the hello was read from.
+  private readonly live = new Map<string, ObservedHello>();
 
-  const hellos: ObservedHello[] = [];
-  // Hellos of live connections, by peer address: the https request's socket is
-  // the TLS wrapper, which reports the same peer as the raw socket.
-  const live = new Map<string, ObservedHello>();
-  const sockets = new Set<Socket>();
-
-  function handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? "/").split("?")[0];
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      send(res, 405, "text/plain; charset=utf-8", "method not allowed\n", { Allow: "GET, HEAD" });
-      return;
-    }
-    if (path === "/") {
-      send(res, 200, "text/plain; charset=utf-8", INDEX_TEXT);
-      return;
-    }
-    if (path !== "/a/check") {
-      send(res, 404, "text/plain; charset=utf-8", "not found\n");
-      return;
-    }
-    const observed = live.get(connectionKey(req.socket.remoteAddress, req.socket.remotePort));
-    if (!observed) {
-      // Cannot happen for connections that came through the hello reader.
-      send(res, 500, "text/plain; charset=utf-8", "no ClientHello recorded for this connection\n");
-      return;
-    }
-    observed.served = true;
-    send(res, 200, "application/json", JSON.stringify(observed.answer), { "Access-Control-Allow-Origin": "*" });
-    options.onCheck?.(observed);
+  add(socket: Socket, observed: ObservedHello): void {
+    this.recent.push(observed);
+    if (this.recent.length > MAX_HELLOS) this.recent.splice(0, this.recent.length - MAX_HELLOS);
+    const key = connectionKey(socket.remoteAddress, socket.remotePort);
+    this.live.set(key, observed);
+    socket.once("close", () => this.live.delete(key));
   }
 
+  ofRequest(req: IncomingMessage): ObservedHello | undefined {
+    return this.live.get(connectionKey(req.socket.remoteAddress, req.socket.remotePort));
+  }
+}
+
+function observe(socket: Socket, hello: ClientHello, bytes: number, now: () => Date): ObservedHello {
+  return {
+    hello,
+    bytes,
+    answer: rateClientHello(hello, now()),
+    remoteAddress: socket.remoteAddress ?? "",
+    remotePort: socket.remotePort ?? 0,
+    receivedAt: currentTime(),
+    served: false,
+  };
+}
+
+/** The checker's HTTP side: the index, GET /a/check with the answer for this connection's hello, and errors. */
+function answerRequest(req: IncomingMessage, res: ServerResponse, observed: ObservedHello | undefined, onCheck: CheckerOptions["onCheck"]): void {
+  const path = (req.url ?? "/").split("?")[0];
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    send(res, 405, "text/plain; charset=utf-8", "method not allowed\n", { Allow: "GET, HEAD" });
+    return;
+  }
+  if (path === "/") {
+    send(res, 200, "text/plain; charset=utf-8", INDEX_TEXT);
+    return;
+  }
+  if (path !== "/a/check") {
+    send(res, 404, "text/plain; charset=utf-8", "not found\n");
+    return;
+  }
+  if (!observed) {
+    // Cannot happen for connections that came through the hello reader.
+    send(res, 500, "text/plain; charset=utf-8", "no ClientHello recorded for this connection\n");
+    return;
+  }
+  observed.served = true;
+  send(res, 200, "application/json", JSON.stringify(observed.answer), { "Access-Control-Allow-Origin": "*" });
+  onCheck?.(observed);
+}
+
+function createTlsServer(pki: CheckerPki, options: CheckerOptions, handler: (req: IncomingMessage, res: ServerResponse) => void, log: (message: string) => void): https.Server {
+  const requireClientCert = options.requireClientCert ?? false;
   const tlsServer = https.createServer(
     {
       key: pki.serverKeyPem,
@@ -154,85 +175,97 @@ export async function startChecker(options: CheckerOptions = {}): Promise<Checke
       ecdhCurve: serverGroups(),
       ...options.tlsOptions,
     },
-    handle,
+    handler,
   );
   tlsServer.on("tlsClientError", (error, socket) => {
     const peer = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : "a client (already gone)";
     log(`TLS handshake with ${peer} failed: ${error.message.trim()}`);
   });
+  return tlsServer;
+}
 
-  function record(socket: Socket, hello: ClientHello, bytes: number): void {
-    const observed: ObservedHello = {
-      hello,
-      bytes,
-      answer: rateClientHello(hello, now()),
-      remoteAddress: socket.remoteAddress ?? "",
-      remotePort: socket.remotePort ?? 0,
-      receivedAt: currentTime(),
-      served: false,
-    };
-    hellos.push(observed);
-    if (hellos.length > MAX_HELLOS) hellos.splice(0, hellos.length - MAX_HELLOS);
-    const key = connectionKey(socket.remoteAddress, socket.remotePort);
-    live.set(key, observed);
-    socket.once("close", () => live.delete(key));
-  }
+interface HelloReading {
+  timeoutMs: number;
+  log: (message: string) => void;
+  /** The whole ClientHello is in: `bytes` is the size of the records that carried it. */
+  onHello: (hello: ClientHello, bytes: number) => void;
+  /** The bytes read are back in the socket (paused); give it to TLS. */
+  handOver: () => void;
+}
 
-  // Reads until the whole ClientHello is in, then gives the socket to TLS.
-  function readHello(socket: Socket): void {
-    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
-    let buffered = Buffer.alloc(0);
-    const timer = setTimeout(() => {
-      log(`${peer}: no complete ClientHello within ${helloTimeoutMs} ms; closing`);
-      socket.destroy();
-    }, helloTimeoutMs);
-    const stop = (): void => {
-      clearTimeout(timer);
-      socket.removeListener("data", onData);
-      socket.removeListener("end", onEnd);
-    };
-    const reject = (why: string): void => {
-      stop();
-      log(`${peer}: rejected: ${why}`);
-      socket.destroy();
-    };
-    const onEnd = (): void => reject(`connection ended after ${buffered.length} bytes, before a complete ClientHello`);
-    const onData = (chunk: Buffer): void => {
-      buffered = Buffer.concat([buffered, chunk]);
-      let hello: ClientHello;
-      let total: number | null;
-      try {
-        total = clientHelloRecordLength(buffered);
-        if (total === null || buffered.length < total) return; // wait for more
-        hello = parseClientHello(buffered.subarray(0, total));
-      } catch (error) {
-        if (error instanceof ClientHelloError) return reject(error.message);
-        return reject(`unexpected parser failure: ${(error as Error).message}`);
-      }
-      stop();
-      record(socket, hello, total);
-      socket.pause();
-      socket.unshift(buffered);
-      tlsServer.emit("connection", socket);
-    };
-    socket.on("data", onData);
-    socket.on("end", onEnd);
-  }
+/** Reads until the whole ClientHello is in, then puts the bytes back and hands the socket on; drops a client that sends anything else. */
+function readClientHello(socket: Socket, reading: HelloReading): void {
+  const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+  let buffered = Buffer.alloc(0);
+  const timer = setTimeout(() => {
+    reading.log(`${peer}: no complete ClientHello within ${reading.timeoutMs} ms; closing`);
+    socket.destroy();
+  }, reading.timeoutMs);
+  const stop = (): void => {
+    clearTimeout(timer);
+    socket.removeListener("data", onData);
+    socket.removeListener("end", onEnd);
+  };
+  const reject = (why: string): void => {
+    stop();
+    reading.log(`${peer}: rejected: ${why}`);
+    socket.destroy();
+  };
+  const onEnd = (): void => reject(`connection ended after ${buffered.length} bytes, before a complete ClientHello`);
+  const onData = (chunk: Buffer): void => {
+    buffered = Buffer.concat([buffered, chunk]);
+    let hello: ClientHello;
+    let total: number | null;
+    try {
+      total = clientHelloRecordLength(buffered);
+      if (total === null || buffered.length < total) return; // wait for more
+      hello = parseClientHello(buffered.subarray(0, total));
+    } catch (error) {
+      if (error instanceof ClientHelloError) return reject(error.message);
+      return reject(`unexpected parser failure: ${(error as Error).message}`);
+    }
+    stop();
+    reading.onHello(hello, total);
+    socket.pause();
+    socket.unshift(buffered);
+    reading.handOver();
+  };
+  socket.on("data", onData);
+  socket.on("end", onEnd);
+}
 
+function listen(server: TcpServer, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.removeListener("error", reject);
+      resolve();
+    });
+  });
+}
+
+export async function startChecker(options: CheckerOptions = {}): Promise<Checker> {
+  const host = options.host ?? "127.0.0.1";
+  const now = options.now ?? currentTime;
+  const log = options.log ?? (() => undefined);
+  const helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
+  const pki = options.pki ?? (await ensureDevPki(options.pkiDir, options.sans ?? []));
+
+  const helloLog = new HelloLog();
+  const tlsServer = createTlsServer(pki, options, (req, res) => answerRequest(req, res, helloLog.ofRequest(req), options.onCheck), log);
+  const sockets = new Set<Socket>();
   const tcpServer: TcpServer = createTcpServer((socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     socket.on("error", (error) => log(`${socket.remoteAddress}:${socket.remotePort}: ${error.message}`));
-    readHello(socket);
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    tcpServer.once("error", reject);
-    tcpServer.listen(options.port ?? 0, host, () => {
-      tcpServer.removeListener("error", reject);
-      resolve();
+    readClientHello(socket, {
+      timeoutMs: helloTimeoutMs,
+      log,
+      onHello: (hello, bytes) => helloLog.add(socket, observe(socket, hello, bytes, now)),
+      handOver: () => tlsServer.emit("connection", socket),
     });
   });
+  await listen(tcpServer, options.port ?? 0, host);
   tcpServer.on("error", (error) => log(`server error: ${error.message}`));
   const port = (tcpServer.address() as AddressInfo).port;
 
@@ -242,7 +275,7 @@ export async function startChecker(options: CheckerOptions = {}): Promise<Checke
     host,
     port,
     caPem: pki.caPem,
-    hellos,
+    hellos: helloLog.recent,
     close() {
       closing ??= new Promise<void>((resolve) => {
         tcpServer.close(() => resolve());

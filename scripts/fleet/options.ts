@@ -7,7 +7,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { defaultPkiDir, FILES } from "../checker/dev-pki.ts";
-import { checkClientCertificate, checkTrustAnchor } from "../certs/certs.ts";
+import { checkClientCertificate, checkTrustAnchor } from "../certs/checks.ts";
 import { UsageError } from "../lib/command.ts";
 import type { FailOn } from "../lib/result.ts";
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { DEFAULTS } from "../../app/config.ts";
 import { ConfigError, resolveConfig, type ConfigFlags } from "../../scripts/build/config.ts";
-import { pemToBase64 } from "../../scripts/certs/certs.ts";
+import { pemToBase64 } from "../../scripts/certs/pem.ts";
 import { createCa, issueLeaf, type Issued } from "../../scripts/certs/issue.ts";
 
 const DAY = 86_400_000;

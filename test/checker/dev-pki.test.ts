@@ -8,11 +8,14 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { DevPkiError, FILES, defaultPkiDir, ensureDevPki } from "../../scripts/checker/dev-pki.ts";
 import { createCa } from "../../scripts/certs/issue.ts";
+import { daysAfter } from "../../scripts/lib/clock.ts";
 
 const run = promisify(execFile);
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+/** A date of the tests' own, for the tests that move through a PKI's lifetime. */
+const ISSUED_AT = new Date("2027-03-01T12:00:00Z");
 
 describe("checker/dev-pki", function () {
   this.timeout(60_000);
@@ -85,6 +88,33 @@ describe("checker/dev-pki", function () {
     assert.deepEqual(fixed.changes, ["issued the server certificate"]);
     assert.equal(fixed.caPem, first.caPem);
     assert.ok(new X509Certificate(fixed.serverCertPem).checkPrivateKey(createPrivateKey(fixed.serverKeyPem)));
+  });
+
+  it("reissues both leaves from the same CA when they near their end", async () => {
+    const dir = await tempDir();
+    const first = await ensureDevPki(dir, [], ISSUED_AT);
+    const late = await ensureDevPki(dir, [], daysAfter(ISSUED_AT, 820)); // leaves last 825 days from the day before
+    assert.deepEqual(late.changes, ["issued the server certificate", "issued the client certificate"]);
+    assert.equal(late.caPem, first.caPem);
+    assert.notEqual(late.serverCertPem, first.serverCertPem);
+    assert.ok(new X509Certificate(late.clientCertPem).verify(new X509Certificate(first.caPem).publicKey));
+  });
+
+  it("replaces a CA that nears its end, and reissues both leaves from the new one", async () => {
+    const dir = await tempDir();
+    const first = await ensureDevPki(dir, ["espruino.local"], ISSUED_AT);
+    const late = await ensureDevPki(dir, [], daysAfter(ISSUED_AT, 3645)); // the CA lasts 3650 days from the day before
+    assert.deepEqual(late.changes, [
+      "replaced the CA, which was incomplete, expiring or not valid yet (re-pin devices)",
+      "issued the server certificate",
+      "issued the client certificate",
+    ]);
+    const newCa = new X509Certificate(late.caPem);
+    assert.notEqual(newCa.fingerprint256, new X509Certificate(first.caPem).fingerprint256);
+    assert.equal(await readFile(join(dir, FILES.ca), "utf8"), late.caPem);
+    assert.equal(await readFile(join(dir, FILES.caKey), "utf8"), late.caKeyPem);
+    for (const pem of [late.serverCertPem, late.clientCertPem]) assert.ok(new X509Certificate(pem).verify(newCa.publicKey));
+    assert.deepEqual(late.serverNames, ["localhost", "127.0.0.1"], "names of a certificate from the old CA are not carried over");
   });
 
   it("rejects an invalid --san with a DevPkiError", async () => {

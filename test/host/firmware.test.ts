@@ -9,7 +9,7 @@ import type { ClientHello } from "../../scripts/checker/clienthello.ts";
 import { type Checker, startChecker } from "../../scripts/checker/server.ts";
 import type { Firmware } from "../../scripts/host/firmware.ts";
 import { buildBundle } from "../../scripts/build/bundle.ts";
-import { pemToBase64 } from "../../scripts/certs/certs.ts";
+import { pemToBase64 } from "../../scripts/certs/pem.ts";
 import { type RunOutcome, runBundle } from "../../scripts/host/run-bundle.ts";
 import { appConfig } from "../support/run-app.ts";
 import { createTestPki, type TestPki } from "../support/tls-servers.ts";

@@ -9,7 +9,7 @@ import mqttPacket from "mqtt-packet";
 import { MQTT_DEFAULTS, type MqttConfig } from "../../app/config.ts";
 import { startChecker } from "../../scripts/checker/server.ts";
 import { buildBundle } from "../../scripts/build/bundle.ts";
-import { pemToBase64 } from "../../scripts/certs/certs.ts";
+import { pemToBase64 } from "../../scripts/certs/pem.ts";
 import { issueLeaf, type Issued } from "../../scripts/certs/issue.ts";
 import { runBundle } from "../../scripts/host/run-bundle.ts";
 import { MOSQUITTO, mosquittoInstalled, startTestMosquitto, type Mosquitto } from "../support/mosquitto.ts";

@@ -7,7 +7,7 @@ import type { ResultJson } from "../../app/result.ts";
 import type { AppConfig } from "../../app/config.ts";
 import { startChecker } from "../../scripts/checker/server.ts";
 import { buildBundle, rejected } from "../../scripts/build/bundle.ts";
-import { pemToBase64 } from "../../scripts/certs/certs.ts";
+import { pemToBase64 } from "../../scripts/certs/pem.ts";
 import { runBundle } from "../../scripts/host/run-bundle.ts";
 import type { Firmware } from "../../scripts/host/firmware.ts";
 import { chunkedResponse, howsmysslJson, httpResponse, type ServerScript } from "../support/espruino-stub.ts";
