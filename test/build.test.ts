@@ -1,24 +1,17 @@
 // npm run build as a user runs it.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { plainEnv } from "./support/plain-env.ts";
+import { runScriptToEnd } from "./support/run-script.ts";
 import { pemToBase64 } from "../scripts/certs/pem.ts";
 import { createCa, issueLeaf } from "../scripts/certs/issue.ts";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-function build(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, ["--import", "tsx", "scripts/build.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 60_000,
-    env: plainEnv({ WIFI_SSID: "", WIFI_PASSWORD: "", ...env }),
-  });
+/** npm run build, without the Wi-Fi settings of whoever runs the tests. */
+async function build(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const run = await runScriptToEnd("build", args, { env: { WIFI_SSID: "", WIFI_PASSWORD: "", ...env }, timeoutMs: 60_000 });
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
 }
 
 describe("npm run build", function () {
@@ -32,9 +25,9 @@ describe("npm run build", function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("writes the bundle and its map, and prints the size and the configuration", () => {
+  it("writes the bundle and its map, and prints the size and the configuration", async () => {
     const out = path.join(dir, "app.js");
-    const run = build(["--config", empty, "--out", out]);
+    const run = await build(["--config", empty, "--out", out]);
     assert.equal(run.status, 0, run.stdout + run.stderr);
     const bytes = fs.statSync(out).size;
     assert.match(run.stdout, new RegExp(`app\\.js: ${bytes} bytes .*subset gate passed`));
@@ -42,8 +35,8 @@ describe("npm run build", function () {
     assert.match(run.stdout, /ISRG Root X1/);
   });
 
-  it("never prints the Wi-Fi password", () => {
-    const run = build(["--config", empty, "--out", path.join(dir, "wifi.js")], { WIFI_SSID: "HomeNet", WIFI_PASSWORD: "hunter2-hunter2" });
+  it("never prints the Wi-Fi password", async () => {
+    const run = await build(["--config", empty, "--out", path.join(dir, "wifi.js")], { WIFI_SSID: "HomeNet", WIFI_PASSWORD: "hunter2-hunter2" });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /"HomeNet" \(password set\)/);
     assert.ok(!(run.stdout + run.stderr).includes("hunter2-hunter2"));
@@ -57,7 +50,7 @@ describe("npm run build", function () {
     // Random, so that no piece of it is a word the app's own code contains.
     const password = randomBytes(18).toString("base64");
     const dist = path.join(dir, "dist");
-    const run = build(["--config", empty, "--out", path.join(dist, "app.js"), "--cert", path.join(dir, "client.pem"), "--key", path.join(dir, "client-key.pem")], {
+    const run = await build(["--config", empty, "--out", path.join(dist, "app.js"), "--cert", path.join(dir, "client.pem"), "--key", path.join(dir, "client-key.pem")], {
       WIFI_SSID: "HomeNet",
       WIFI_PASSWORD: password,
     });
@@ -77,8 +70,8 @@ describe("npm run build", function () {
     }
   });
 
-  it("exits 1 and lists every configuration problem, without a stack trace", () => {
-    const run = build(["--config", empty, "--url", "http://plain.test/", "--ca", path.join(dir, "missing.pem"), "--out", path.join(dir, "no.js")]);
+  it("exits 1 and lists every configuration problem, without a stack trace", async () => {
+    const run = await build(["--config", empty, "--url", "http://plain.test/", "--ca", path.join(dir, "missing.pem"), "--out", path.join(dir, "no.js")]);
     assert.equal(run.status, 1);
     assert.match(run.stderr, /https:\/\//);
     assert.match(run.stderr, /missing\.pem/);
@@ -86,8 +79,8 @@ describe("npm run build", function () {
     assert.ok(!fs.existsSync(path.join(dir, "no.js")), "nothing is written");
   });
 
-  it("has --help", () => {
-    const run = build(["--help"]);
+  it("has --help", async () => {
+    const run = await build(["--help"]);
     assert.equal(run.status, 0);
     assert.match(run.stdout, /--ca <file>/);
     assert.match(run.stdout, /--wifi-ssid/);

@@ -3,15 +3,17 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import https from "node:https";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { plainEnv } from "./support/plain-env.ts";
+import { REPO_ROOT as REPO } from "../scripts/lib/paths.ts";
+import { scriptCommand } from "./support/run-script.ts";
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(REPO, "scripts/checker.ts");
 const run = promisify(execFile);
-const tsx = (args: string[]) => [process.execPath, ["--import", "tsx", CLI, ...args]] as const;
+const tsx = (args: string[]) => {
+  const [node, ...argv] = scriptCommand("checker", args);
+  return [node, argv] as const;
+};
 
 describe("checker/cli", function () {
   this.timeout(60_000);

@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import { fileURLToPath } from "node:url";
 import { type Issued, createCa, issueCa, issueLeaf, selfSignedLeaf } from "../scripts/certs/issue.ts";
 import { defaultOutPath, main, parseTarget } from "../scripts/fetch-ca.ts";
 import { startChecker } from "../scripts/checker/server.ts";
-import { plainEnv } from "./support/plain-env.ts";
+import { runScriptToEnd } from "./support/run-script.ts";
 import { currentTime, daysAfter } from "../scripts/lib/clock.ts";
+import { freePort } from "./support/ports.ts";
 
-const REPO = fileURLToPath(new URL("..", import.meta.url));
 const days = (n: number): Date => daysAfter(currentTime(), n);
 
 interface Run {
@@ -29,7 +27,6 @@ describe("fetch-ca", function () {
   let leaf: Issued;
   let tmp: string;
   const closers: Array<() => Promise<void> | void> = [];
-  const children = new Set<ChildProcess>();
 
   before(async () => {
     root = await createCa({ commonName: "Fetch Test Root" });
@@ -42,8 +39,6 @@ describe("fetch-ca", function () {
   });
 
   afterEach(async () => {
-    for (const child of children) child.kill("SIGKILL");
-    children.clear();
     for (const close of closers.splice(0)) await close();
     rmSync(tmp, { recursive: true, force: true });
   });
@@ -94,13 +89,6 @@ describe("fetch-ca", function () {
     return (server.address() as net.AddressInfo).port;
   }
 
-  async function freePort(): Promise<number> {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as net.AddressInfo).port;
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-  }
 
   /** The command in this process. */
   async function run(args: string[]): Promise<Run> {
@@ -111,22 +99,9 @@ describe("fetch-ca", function () {
   }
 
   /** The real CLI, as `npm run fetch-ca` starts it. */
-  function runCli(args: string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "scripts/fetch-ca.ts", ...args], { cwd: REPO, env: plainEnv() });
-      children.add(child);
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-      child.on("error", reject);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        children.delete(child);
-        resolve({ code: code ?? -1, stdout, stderr });
-      });
-    });
+  async function runCli(args: string[]): Promise<Run> {
+    const run = await runScriptToEnd("fetch-ca", args, { timeoutMs: 20_000 });
+    return { code: run.code ?? -1, stdout: run.stdout, stderr: run.stderr };
   }
 
   const fingerprintOf = (file: string): string => new X509Certificate(readFileSync(file)).fingerprint256;

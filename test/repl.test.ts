@@ -7,7 +7,7 @@ import net from "node:net";
 import { startVirtualDevice, type VirtualDevice } from "../scripts/host/device.ts";
 import { REPO_ROOT } from "../scripts/lib/paths.ts";
 import { plainEnv } from "./support/plain-env.ts";
-import { exitCode, follow, killAllFollowed, runScript, type FollowedChild as Repl } from "./support/run-script.ts";
+import { exitCode, follow, killAllFollowed, runScript, scriptShellCommand, type FollowedChild as Repl } from "./support/run-script.ts";
 
 function startRepl(args: string[]): Repl {
   return runScript("repl", args);
@@ -73,7 +73,7 @@ describe("npm run repl (scripts/repl.ts) with the real espruino CLI", function (
 
     /** repl.ts on a pseudo-terminal; what we write to `script` is typed into it. */
     function onTerminal(): Repl {
-      const command = [process.execPath, "--import", "tsx", "scripts/repl.ts", "--port", device.url].map((arg) => `'${arg}'`).join(" ");
+      const command = scriptShellCommand("repl", ["--port", device.url]);
       return follow(spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: REPO_ROOT, env: plainEnv() }), true);
     }
 

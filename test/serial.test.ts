@@ -19,7 +19,7 @@ import { resolveConfig } from "../scripts/build/config.ts";
 import { REPO_ROOT } from "../scripts/lib/paths.ts";
 import { parseResultLine } from "../scripts/lib/result.ts";
 import { upload, type UploadOutput } from "../scripts/upload.ts";
-import { exitCode, follow, killAllFollowed, runScript, type FollowedChild } from "./support/run-script.ts";
+import { exitCode, follow, killAllFollowed, runScript, scriptShellCommand, type FollowedChild } from "./support/run-script.ts";
 import { requireBench, skipOrFail, startSerialBench, type SerialBench } from "./support/serial-bench.ts";
 
 /** How long a stalled board keeps the sender paused with XOFF. */
@@ -174,7 +174,7 @@ describe("upload and repl over a serial line (the serial bench: socat pseudo-ter
   it("npm run repl on a terminal: Ctrl-C clears the board's input line, Ctrl-D quits (exit 0)", async function () {
     if (spawnSync("script", ["--version"]).status !== 0) skipOrFail(this, "util-linux `script`, which gives repl a terminal, is not installed");
     await boardOnLine();
-    const command = [process.execPath, "--import", "tsx", "scripts/repl.ts", "--port", bench.hostEnd].map((arg) => `'${arg}'`).join(" ");
+    const command = scriptShellCommand("repl", ["--port", bench.hostEnd]);
     const repl = follow(spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: REPO_ROOT, env: bench.env(), detached: true }), true);
     await repl.waitFor("stdout", /Ctrl-C twice or Ctrl-D quits/);
     repl.child.stdin.write("6*");

@@ -10,7 +10,6 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { ensureDevPki, type DevPki } from "../scripts/checker/dev-pki.ts";
 import { startChecker, type Checker } from "../scripts/checker/server.ts";
 import { checkBundle } from "../scripts/gate/gate.ts";
@@ -21,8 +20,10 @@ import { resolveConfig, type ConfigFlags } from "../scripts/build/config.ts";
 import { parseResultLine } from "../scripts/lib/result.ts";
 import { upload, type UploadOptions, type UploadOutput } from "../scripts/upload.ts";
 import { plainEnv } from "./support/plain-env.ts";
+import { freePort } from "./support/ports.ts";
+import { exitCode, runScript, scriptCommand, scriptShellCommand } from "./support/run-script.ts";
+import { REPO_ROOT as ROOT } from "../scripts/lib/paths.ts";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PASSWORD = "correct-horse-battery-staple";
 
 interface Recorded {
@@ -46,14 +47,6 @@ function handBundle(code: string): Bundle {
   return { code: padded, map: "", bytes: Buffer.byteLength(padded), problems: [] };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("npm run upload (scripts/upload.ts) with the real espruino CLI", function () {
   this.timeout(60_000);
@@ -123,18 +116,9 @@ describe("npm run upload (scripts/upload.ts) with the real espruino CLI", functi
     const env: NodeJS.ProcessEnv = plainEnv();
     delete env.WIFI_SSID;
     delete env.WIFI_PASSWORD;
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "scripts/upload.ts", "--port", target.url, "--url", checker.url, "--ca", pki.caPath, "--config", emptyConfigFile],
-      { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (data) => (stdout += data));
-    child.stderr.on("data", (data) => (stderr += data));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    clearTimeout(timer);
+    const upload = runScript("upload", ["--port", target.url, "--url", checker.url, "--ca", pki.caPath, "--config", emptyConfigFile], env);
+    const code = await exitCode(upload, 45_000);
+    const [stdout, stderr] = [upload.stdout(), upload.stderr()];
     assert.equal(code, 0, stdout + stderr);
     const result = stdout.split("\n").map(parseResultLine).find(Boolean);
     assert.equal(result?.ok, true, stdout);
@@ -153,9 +137,7 @@ describe("npm run upload (scripts/upload.ts) with the real espruino CLI", functi
   it("on a terminal: progress redrawn in place up to 100 %, the sent line, and the board's lines never on the progress line", async function () {
     if (spawnSync("script", ["--version"]).status !== 0) this.skip();
     const target = await device();
-    const command = [process.execPath, "--import", "tsx", "scripts/upload.ts", "--port", target.url, "--url", checker.url, "--ca", pki.caPath, "--config", emptyConfigFile]
-      .map((arg) => `'${arg}'`)
-      .join(" ");
+    const command = scriptShellCommand("upload", ["--port", target.url, "--url", checker.url, "--ca", pki.caPath, "--config", emptyConfigFile]);
     const env: NodeJS.ProcessEnv = plainEnv();
     delete env.WIFI_SSID;
     delete env.WIFI_PASSWORD;
@@ -270,16 +252,9 @@ describe("npm run upload (scripts/upload.ts) with the real espruino CLI", functi
   });
 
   it("a serial port that does not exist: named, with the serial ports there are; exit 1 without a stack trace", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/upload.ts", "--port", "/dev/ttyNOPE", "--no-ca", "--url", "https://127.0.0.1:1/a/check", "--config", emptyConfigFile], {
-      cwd: ROOT,
-      env: plainEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (data) => (stderr += data));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    clearTimeout(timer);
+    const upload = runScript("upload", ["--port", "/dev/ttyNOPE", "--no-ca", "--url", "https://127.0.0.1:1/a/check", "--config", emptyConfigFile]);
+    const code = await exitCode(upload, 30_000);
+    const stderr = upload.stderr();
     assert.equal(code, 1, stderr);
     assert.match(stderr, /error: serial port \/dev\/ttyNOPE not found\./);
     assert.match(stderr, /Serial ports on this machine:|No serial ports were found/);
@@ -306,7 +281,7 @@ describe("npm run upload (scripts/upload.ts) with the real espruino CLI", functi
         fs.writeFileSync(configFile, "{}\n", { mode: 0o644 });
         const child = spawn(
           "setpriv",
-          ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--import", "tsx", "scripts/upload.ts", "--port", file, "--no-ca", "--url", "https://127.0.0.1:1/a/check", "--config", configFile],
+          ["--reuid=65534", "--regid=65534", "--clear-groups", ...scriptCommand("upload", ["--port", file, "--no-ca", "--url", "https://127.0.0.1:1/a/check", "--config", configFile])],
           { cwd: ROOT, env: plainEnv({ HOME: open }), stdio: ["ignore", "ignore", "pipe"] },
         );
         let stderr = "";

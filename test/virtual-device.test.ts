@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startVirtualDevice, type VirtualDevice } from "../scripts/host/device.ts";
 import { plainEnv } from "./support/plain-env.ts";
-import { REPO_ROOT as REPO } from "../scripts/lib/paths.ts";
+import { scriptCommand } from "./support/run-script.ts";
 
 const CLI = path.join(path.dirname(createRequire(import.meta.url).resolve("espruino/package.json")), "bin", "espruino-cli.js");
 
@@ -169,10 +169,8 @@ describe("virtual device with the real espruino CLI", function () {
       [["--stock-tls"], /\(stock Espruino's TLS/],
     ];
     for (const [args, expected] of cases) {
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "scripts", "virtual-device.ts"), "--listen", "127.0.0.1:0", ...args], {
-        env: plainEnv(),
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const [node, ...argv] = scriptCommand("virtual-device", ["--listen", "127.0.0.1:0", ...args]);
+      const child = spawn(node, argv, { env: plainEnv(), stdio: ["ignore", "pipe", "pipe"] });
       let text = "";
       child.stderr.on("data", (d: Buffer) => (text += d.toString()));
       try {

@@ -8,12 +8,20 @@ export interface RejectionHandler {
   handleRejection(reason: unknown, promise: Promise<unknown>): boolean;
 }
 
-const handlers = new Set<RejectionHandler>();
-let hookInstalled = false;
+/**
+ * One registry and one hook per process, kept on `process` itself: when this
+ * module is loaded more than once in a process (the test suite has seen two
+ * instances of it), two hooks would each rethrow the other's rejections, and
+ * the first to run would end the event for both.
+ */
+const REGISTRY = Symbol.for("espruino-tls-check/rejection-handlers");
 
-function installHook(): void {
-  if (hookInstalled) return;
-  hookInstalled = true;
+function registeredHandlers(): Set<RejectionHandler> {
+  const holder = process as unknown as Record<symbol, Set<RejectionHandler> | undefined>;
+  const existing = holder[REGISTRY];
+  if (existing) return existing;
+  const handlers = new Set<RejectionHandler>();
+  holder[REGISTRY] = handlers;
   // Some hosts (mocha) re-emit the event: report each promise once.
   const reported = new WeakSet<Promise<unknown>>();
   process.on("unhandledRejection", (reason, promise) => {
@@ -26,13 +34,13 @@ function installHook(): void {
     }
     throw reason;
   });
+  return handlers;
 }
 
 export function addRejectionHandler(handler: RejectionHandler): void {
-  handlers.add(handler);
-  installHook();
+  registeredHandlers().add(handler);
 }
 
 export function removeRejectionHandler(handler: RejectionHandler): void {
-  handlers.delete(handler);
+  registeredHandlers().delete(handler);
 }

@@ -3,15 +3,14 @@ import { execFile } from "node:child_process";
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { DevPkiError, FILES, defaultPkiDir, ensureDevPki } from "../../scripts/checker/dev-pki.ts";
 import { createCa } from "../../scripts/certs/issue.ts";
 import { daysAfter } from "../../scripts/lib/clock.ts";
+import { REPO_ROOT as REPO } from "../../scripts/lib/paths.ts";
 
 const run = promisify(execFile);
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 /** A date of the tests' own, for the tests that move through a PKI's lifetime. */

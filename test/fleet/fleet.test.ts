@@ -18,7 +18,8 @@ import { MOSQUITTO, mosquittoInstalled, startTestMosquitto, type Mosquitto } fro
 import { plainEnv } from "../support/plain-env.ts";
 import { appConfig } from "../support/run-app.ts";
 import { exitCode, killAllFollowed, runScript, runScriptToEnd, type FollowedChild } from "../support/run-script.ts";
-import { closedPort, createTestPki, type TestPki } from "../support/tls-servers.ts";
+import { createTestPki, type TestPki } from "../support/tls-servers.ts";
+import { freePort } from "../support/ports.ts";
 
 const GOOD = { ok: true, url: "https://checker.test/a/check", tls_version: "TLS 1.3", rating: "Probably Okay", cert_verified: true, ms: 640, mem_peak: 1759, firmware: "2v29" };
 
@@ -152,7 +153,7 @@ describe("npm run fleet against a real Mosquitto with mutual TLS", function () {
 
   it("exit 2 with one line when the broker cannot be reached or refuses us", async () => {
     const cases: Array<[string[], RegExp]> = [
-      [["--broker", `mqtts://127.0.0.1:${await closedPort()}`, ...tlsFlags()], /^error: cannot reach the broker: nothing listens at 127\.0\.0\.1:\d+ \(connection refused\)\n$/],
+      [["--broker", `mqtts://127.0.0.1:${await freePort()}`, ...tlsFlags()], /^error: cannot reach the broker: nothing listens at 127\.0\.0\.1:\d+ \(connection refused\)\n$/],
       [["--broker", brokerUrl(), "--ca", path.join(dir, "other-ca.pem"), "--cert", path.join(dir, "fleet.pem"), "--key", path.join(dir, "fleet-key.pem")], /^error: the broker at 127\.0\.0\.1:\d+ is not who it should be: its certificate does not verify against --ca .*other-ca\.pem/],
       [["--broker", brokerUrl(), "--ca", path.join(dir, "ca.pem"), "--cert", path.join(dir, "stranger.pem"), "--key", path.join(dir, "stranger-key.pem")], /^error: the broker at 127\.0\.0\.1:\d+ (refused the TLS handshake: it does not trust the CA that issued|closed the connection[^\n]*: it may not accept) our client certificate \(.*stranger\.pem\)/],
       [["--broker", brokerUrl(), "--ca", path.join(dir, "ca.pem")], /^error: the broker at 127\.0\.0\.1:\d+ [^\n]*: it (requires|may need) a client certificate \(--cert, --key\)/],

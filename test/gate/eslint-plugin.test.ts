@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { ESLint, Linter } from "eslint";
 import tseslint from "typescript-eslint";
 import espruino, { espruinoRules } from "../../scripts/gate/eslint-plugin.ts";
 import { ALLOWED_JS, FORBIDDEN_CASES, WARNING_CASES } from "./cases.ts";
+import { REPO_ROOT as repoRoot } from "../../scripts/lib/paths.ts";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Lints TypeScript source the way app/ is linted: typescript-eslint's parser, ES module. */
 function lintTs(code: string): Linter.LintMessage[] {

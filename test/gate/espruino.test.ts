@@ -9,14 +9,13 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import fc from "fast-check";
 import { checkBundle } from "../../scripts/gate/gate.ts";
 import { runEspruino } from "../twin/support/espruino-linux.ts";
+import { REPO_ROOT as repoRoot } from "../../scripts/lib/paths.ts";
 
 const BIN = process.env.ESPRUINO_BIN;
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const MARK = "@@GATE@@";
 
 /** Runs `code` (which calls `out(value)` once) on the executable and returns that value. */

@@ -22,3 +22,21 @@ export function useRuntime(options: HostRuntimeOptions = {}): RuntimeFixture {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Runs `check` (assertions) until it passes, at most `ms`: what the runtime
+ * does after a timer or a promise may take longer on a busy machine, and a
+ * fixed sleep would make the test depend on the machine's load.
+ */
+export async function eventually(check: () => void, ms = 3000): Promise<void> {
+  const until = performance.now() + ms;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (performance.now() > until) throw error;
+    }
+    await sleep(10);
+  }
+}

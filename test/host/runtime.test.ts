@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHostRuntime } from "../../scripts/host/runtime.ts";
-import { sleep, useRuntime } from "./runtime-fixture.ts";
+import { eventually, sleep, useRuntime } from "./runtime-fixture.ts";
 
 describe("host runtime", () => {
   const fixture = useRuntime();
@@ -29,8 +29,7 @@ describe("host runtime", () => {
 
   it("prints an uncaught error when nobody listens, and carries on", async () => {
     fixture.runtime.run('setTimeout(function(){ throw new Error("boom"); }, 1); setTimeout(function(){ print("after"); }, 20);');
-    await sleep(50);
-    assert.equal(fixture.output, "Uncaught Error: boom\nafter\n");
+    await eventually(() => assert.equal(fixture.output, "Uncaught Error: boom\nafter\n"));
   });
 
   it("hands uncaught errors to process.on('uncaughtException')", async () => {
@@ -39,14 +38,14 @@ describe("host runtime", () => {
         'setTimeout(function(){ throw new Error("boom"); }, 1);' +
         "undefinedFunction();",
     );
-    await sleep(30);
-    assert.equal(fixture.output, "caught undefinedFunction is not defined\ncaught boom\n");
+    await eventually(() => assert.equal(fixture.output, "caught undefinedFunction is not defined\ncaught boom\n"));
   });
 
   it("reports an unhandled promise rejection like Espruino, without touching Node's", async () => {
     fixture.runtime.run('Promise.reject(new Error("nope")); new Promise(function(r){ r(1); }).then(function(){ throw new Error("late"); });');
-    await sleep(30);
-    assert.equal(fixture.output, "Uncaught Error: Unhandled promise rejection: Error: nope\nUncaught Error: Unhandled promise rejection: Error: late\n");
+    await eventually(() =>
+      assert.equal(fixture.output, "Uncaught Error: Unhandled promise rejection: Error: nope\nUncaught Error: Unhandled promise rejection: Error: late\n"),
+    );
   });
 
   it("Storage survives a reset (it is the device's flash)", () => {
@@ -68,19 +67,16 @@ describe("host runtime", () => {
     assert.match(output, /^boot0\nboot code\n\n .*host runtime 2v29.*\n\n$/);
     output = "";
     device.run("reset();");
-    await sleep(20);
-    assert.match(output, /^boot0\n\n .*host runtime/);
+    await eventually(() => assert.match(output, /^boot0\n\n .*host runtime/));
     assert.doesNotMatch(output, /boot code/);
     output = "";
     device.run("load();");
-    await sleep(20);
-    assert.equal(output, "boot0\nboot code\n", "no banner for load()");
+    await eventually(() => assert.equal(output, "boot0\nboot code\n", "no banner for load()"));
     device.storage.set(".bootrst", 'print("after reset");');
     device.storage.set("app", 'print("app");');
     output = "";
     device.run('load("app");');
-    await sleep(20);
-    assert.match(output, /^boot0\nafter reset\n\n .*host runtime.*\n\napp\n$/);
+    await eventually(() => assert.match(output, /^boot0\nafter reset\n\n .*host runtime.*\n\napp\n$/));
     device.close();
   });
 });

@@ -14,7 +14,8 @@ import { issueLeaf, type Issued } from "../../scripts/certs/issue.ts";
 import { runBundle } from "../../scripts/host/run-bundle.ts";
 import { MOSQUITTO, mosquittoInstalled, startTestMosquitto, type Mosquitto } from "../support/mosquitto.ts";
 import { appConfig } from "../support/run-app.ts";
-import { closedPort, createTestPki, startTlsServer, type TestPki } from "../support/tls-servers.ts";
+import { createTestPki, startTlsServer, type TestPki } from "../support/tls-servers.ts";
+import { freePort } from "../support/ports.ts";
 
 /** A subscriber with its own client certificate (CN "reader"): resolves once subscribed; `next()` gives the next message. */
 async function subscribe(port: number, pki: TestPki, reader: Issued, topic: string): Promise<{ next(): Promise<{ topic: string; payload: string }>; close(): void }> {
@@ -136,7 +137,7 @@ describe("publishing to a real Mosquitto with mutual TLS (host runtime)", functi
   });
 
   it("a closed broker port: not published, REFUSED", async () => {
-    const outcome = await run(pki.client, { port: await closedPort() });
+    const outcome = await run(pki.client, { port: await freePort() });
     assert.ok(outcome.result, outcome.lines.join("\n"));
     const report = (outcome.result as unknown as Record<string, unknown>).report as Record<string, unknown>;
     assert.equal(report.published, false);
@@ -154,7 +155,7 @@ describe("publishing to a broker that accepts TLS and never answers (host runtim
     try {
       const mqtt: MqttConfig = { host: "127.0.0.1", port: silent.port, clientId: "device-01", topic: "t", keepAlive: 60, everyMs: 0 };
       // No check server: the check fails at once (a closed port), and its RESULT is published all the same.
-      const config = appConfig({ url: `https://127.0.0.1:${await closedPort()}/a/check`, ca: pemToBase64(pki.ca.certPem), deadlineMs: 2000, mqtt });
+      const config = appConfig({ url: `https://127.0.0.1:${await freePort()}/a/check`, ca: pemToBase64(pki.ca.certPem), deadlineMs: 2000, mqtt });
       const outcome = await runBundle((await buildBundle(config)).code, { timeoutMs: 30_000 });
       const result = outcome.result as unknown as Record<string, unknown>;
       assert.equal(result.error, "REFUSED");

@@ -13,7 +13,6 @@ import type { Firmware } from "../../scripts/host/firmware.ts";
 import { chunkedResponse, howsmysslJson, httpResponse, type ServerScript } from "../support/espruino-stub.ts";
 import { appConfig, runWithStub } from "../support/run-app.ts";
 import {
-  closedPort,
   createTestPki,
   startPlainServer,
   startTlsServer,
@@ -21,6 +20,7 @@ import {
   type TestPki,
   type TestServer,
 } from "../support/tls-servers.ts";
+import { freePort } from "../support/ports.ts";
 
 /** How this project's firmware reports a verification failure (firmware/tls/tls_policy_cert.c). */
 const verifyError = (reason: string) => `mbedtls_x509_crt_verify: ${reason} (mbedtls_ssl_handshake returned -0x2700)`;
@@ -171,7 +171,7 @@ const scenarios: Scenario[] = [
   {
     name: "a closed port",
     expect: { ok: false, error: "REFUSED" },
-    real: async () => `https://127.0.0.1:${await closedPort()}/a/check`,
+    real: async () => `https://127.0.0.1:${await freePort()}/a/check`,
     stub: { throws: "Unable to create socket" },
   },
   {

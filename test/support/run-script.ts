@@ -4,6 +4,7 @@
 // Standard input stays open (and empty) unless a test writes to it, so a
 // script that wrongly reads it hangs into the bound instead of passing by luck.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import path from "node:path";
 import { REPO_ROOT } from "../../scripts/lib/paths.ts";
 import { plainEnv } from "./plain-env.ts";
 
@@ -48,12 +49,28 @@ export function follow(child: ChildProcessWithoutNullStreams, merged = false): F
   return followed;
 }
 
+/** tsx, resolved here so that a script can run from any folder. */
+const TSX = import.meta.resolve("tsx");
+
+/** The command line that runs scripts/<name>.ts as `npm run <name>` does: this Node, with tsx. */
+export function scriptCommand(name: string, args: string[] = []): string[] {
+  return [process.execPath, "--import", TSX, path.join(REPO_ROOT, "scripts", `${name}.ts`), ...args];
+}
+
+/** The same command quoted for a shell (e.g. for `script -c`, which runs it on a pseudo-terminal). */
+export function scriptShellCommand(name: string, args: string[] = []): string {
+  return scriptCommand(name, args)
+    .map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`)
+    .join(" ");
+}
+
 /**
- * Starts scripts/<name>.ts under this Node with tsx, in the repository, in
- * its own process group (so that a kill ends the espruino CLI under it too).
+ * Starts scripts/<name>.ts (in the repository unless `cwd` says otherwise) in
+ * its own process group, so that a kill ends the espruino CLI under it too.
  */
-export function runScript(name: string, args: string[], env: NodeJS.ProcessEnv = plainEnv()): FollowedChild {
-  return follow(spawn(process.execPath, ["--import", "tsx", `scripts/${name}.ts`, ...args], { cwd: REPO_ROOT, env, detached: true }));
+export function runScript(name: string, args: string[], env: NodeJS.ProcessEnv = plainEnv(), cwd = REPO_ROOT): FollowedChild {
+  const [node, ...argv] = scriptCommand(name, args);
+  return follow(spawn(node, argv, { cwd, env, detached: true }));
 }
 
 /** Waits for the exit code, killing the child if it takes longer than `ms`. */
@@ -91,8 +108,12 @@ export interface ScriptRun {
 }
 
 /** Runs scripts/<name>.ts to its end (killed after `timeoutMs`) with colour off and `env` added to this environment. */
-export async function runScriptToEnd(name: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ScriptRun> {
-  const run = runScript(name, args, plainEnv(options.env));
+export async function runScriptToEnd(
+  name: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<ScriptRun> {
+  const run = runScript(name, args, plainEnv(options.env), options.cwd);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

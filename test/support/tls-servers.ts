@@ -93,15 +93,6 @@ export async function startPlainServer(reply: string | null): Promise<TestServer
   return tracked(server);
 }
 
-/** A port on loopback with nothing listening. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await listen(server);
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Every certificate the integration tests need, made once. */
 export interface TestPki {
   ca: Issued;

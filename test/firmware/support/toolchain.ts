@@ -16,13 +16,13 @@ import { execFile } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+import { REPO_ROOT as REPO } from "../../../scripts/lib/paths.ts";
+export { REPO };
 export const FIRMWARE = join(REPO, "firmware");
 export const TLS_DIR = join(FIRMWARE, "tls");
 export const WOLFSSL_DIR = join(FIRMWARE, "wolfssl");
