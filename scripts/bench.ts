@@ -2,7 +2,7 @@
 // as each of this project's firmwares (TLS 1.3 with X25519MLKEM768, TLS 1.2),
 // with and without the verification probe, next to `openssl s_client` making
 // the same request, the bare handshakes, ClientHello sizes and peak memory.
-// Figures go in the README by hand.
+// Figures go in docs/measurements.md by hand.
 //
 // How it measures: everything runs against one local checker in this
 // process. After one untimed round (module loading, first handshakes), each

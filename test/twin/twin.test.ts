@@ -48,7 +48,7 @@ const TLS13_SUITE = /^TLS_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY13
 const ALLOWED_GROUPS = [0x001d, 0x0017, 0x0018];
 const WOLFSSL_GROUPS = [0x11ec, 0x001d, 0x0017];
 /**
- * One TLS connection on the mbedTLS twin as the README gives it: 1,530 blocks
+ * One TLS connection on the mbedTLS twin as docs/measurements.md gives it: 1,530 blocks
  * from the moment connect() returns. Measured as below (the allocator's
  * peak) the mbedTLS twin takes more, 1,888; the wolfSSL twin's connection
  * must stay within 60 % of the smaller figure.

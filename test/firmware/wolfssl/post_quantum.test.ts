@@ -19,7 +19,7 @@ const X25519 = 0x001d;
 const SECP256R1 = 0x0017;
 /** The TCP payload of one segment at the ESP32's usual lwIP MSS. */
 const ONE_SEGMENT = 1436;
-/** The memory budget: 60 % of one connection on the mbedTLS twin (41 KB, README). */
+/** The memory budget: 60 % of one connection on the mbedTLS twin (41 KB, docs/measurements.md). */
 const HEAP_BUDGET = 0.6 * 41 * 1024;
 
 describe("firmware wolfSSL backend: post-quantum (WOLFSSL_PQ_DIR)", function () {
