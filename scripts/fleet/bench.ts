@@ -4,7 +4,7 @@
 // RESULT with the device's own codec (app/mqtt.ts) over real TLS, while the
 // fleet view (scripts/fleet.ts, run as `npm run fleet` runs it, in a child)
 // collects them. Prints how many the fleet view got (none may be lost or
-// doubled), the times, and the fleet view's peak memory. Figures go in the
+// doubled), the times, and the fleet view's peak memory. Figures go in
 // docs/measurements.md by hand; nothing here asserts a time.
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import fs from "node:fs";
