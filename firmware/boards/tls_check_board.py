@@ -36,7 +36,12 @@ BACKENDS = {
     ],
   },
   "wolfssl": {
-    "sources": ["wolfssl/tls_wolfssl.c", "wolfssl/tls_wolfssl_errors.c", "wolfssl/tls_wolfssl_espruino.c"],
+    "sources": [
+      "wolfssl/tls_wolfssl.c",
+      "wolfssl/tls_wolfssl_setup.c",
+      "wolfssl/tls_wolfssl_errors.c",
+      "wolfssl/tls_wolfssl_espruino.c",
+    ],
     "include": ["tls", "wolfssl"],
     "wraps": ["networkGetHostByName", "netCreateSocket", "netCloseSocket", "netRecv", "netSend"],
   },

@@ -1,5 +1,5 @@
 /*
- * user_settings.h - the wolfSSL build of the wolfSSL backend (tls_wolfssl.c).
+ * user_settings.h - the wolfSSL build of the wolfSSL backend (tls_wolfssl*.c).
  *
  * wolfSSL reads this file instead of a configure-generated options.h when it
  * is compiled with -DWOLFSSL_USER_SETTINGS (../boards/ESP32_IDF4_WOLFSSL.py,

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -179,6 +179,15 @@ describe("firmware boards", function () {
         assert.deepEqual([...board.shared, ...board.backends[backend].sources].sort(), [...BOARD_SOURCES[backend]].sort(), backend);
       }
       for (const file of [...BOARD_SOURCES.mbedtls, ...BOARD_SOURCES.wolfssl]) assert.ok(existsSync(join(FIRMWARE, file)), file);
+    });
+
+    it("leaves no C file of firmware/tls or firmware/wolfssl out of the boards", async () => {
+      const compiled = new Set([...BOARD_SOURCES.mbedtls, ...BOARD_SOURCES.wolfssl]);
+      for (const folder of ["tls", "wolfssl"]) {
+        for (const file of (await readdir(join(FIRMWARE, folder))).filter((f) => f.endsWith(".c"))) {
+          assert.ok(compiled.has(`${folder}/${file}`), `${folder}/${file}`);
+        }
+      }
     });
   });
 

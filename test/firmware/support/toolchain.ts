@@ -43,7 +43,7 @@ export type Backend = "mbedtls" | "wolfssl";
 export const SOURCES = {
   shared: ["tls_names.c", "tls_reasons.c", "tls_target.c"],
   mbedtls: ["tls_policy.c", "tls_policy_cert.c"],
-  wolfssl: ["tls_wolfssl.c", "tls_wolfssl_errors.c"],
+  wolfssl: ["tls_wolfssl.c", "tls_wolfssl_setup.c", "tls_wolfssl_errors.c"],
 } as const;
 
 /** Where each backend lists the symbols its boards wrap. */
