@@ -21,23 +21,18 @@ export function espruinoPlatform(g: EspruinoGlobals): Platform {
   let uncaught: ((error: unknown) => void) | null = null;
   let listening = false;
 
-  function load<N extends keyof EspruinoModules>(name: N): EspruinoModules[N] | string {
-    try {
-      return g.require(name);
-    } catch (e) {
-      return errorText(e);
-    }
-  }
-
   return {
     now: g.now,
     setTimeout: g.setTimeout,
     clearTimeout: g.clearTimeout,
     print: g.log,
-    tls: () => load("tls"),
+    tls: () => g.require("tls"),
     wifi: () => {
-      const wifi = load("Wifi");
-      return typeof wifi === "string" ? null : wifi;
+      try {
+        return g.require("Wifi");
+      } catch (e) {
+        return null;
+      }
     },
     parseUrl: (text) => g.url.parse(text),
     decode: g.atob,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { DEFAULTS, type AppConfig } from "../../app/config.ts";
+import { connectBase64 } from "../../scripts/build/embed.ts";
 import { redact as deviceRedact } from "../../app/report.ts";
 import { createRedactor, FRAGMENT, MASK, secretForms, secretsOf } from "../../scripts/lib/redact.ts";
 
@@ -39,13 +40,13 @@ describe("redact", () => {
     assert.deepEqual(secretsOf(config({ wifi: { ssid: "open", password: "" } })), []);
   });
 
-  it("secretsOf takes the MQTT password and the broker's own key too", () => {
+  it("secretsOf takes the MQTT password, the CONNECT packet that carries it into the bundle, and the broker's own key too", () => {
     const mqtt = { host: "hub.example", port: 8883, clientId: "dev", topic: "t", keepAlive: 60, everyMs: 0 };
-    assert.deepEqual(secretsOf(config({ mqtt: { ...mqtt, username: "hub/dev", password: "SharedAccessSignature sr=x", key: "MIIbrokerkey", cert: "MIIpublic" } })), [
-      "SharedAccessSignature sr=x",
-      "MIIbrokerkey",
-    ]);
-    assert.deepEqual(secretsOf(config({ mqtt })), []);
+    const withPassword = { ...mqtt, username: "hub/dev", password: "SharedAccessSignature sr=x", key: "MIIbrokerkey", cert: "MIIpublic" };
+    const hello = connectBase64(withPassword);
+    assert.ok(Buffer.from(hello, "base64").toString("latin1").endsWith("SharedAccessSignature sr=x"));
+    assert.deepEqual(secretsOf(config({ mqtt: withPassword })), ["SharedAccessSignature sr=x", hello, "MIIbrokerkey"]);
+    assert.deepEqual(secretsOf(config({ mqtt })), [], "a CONNECT without a password holds nothing secret");
   });
 
   it("masks a secret wherever it appears, as written, JSON-escaped once (the bundle) and twice (Storage.write of the bundle)", () => {
