@@ -23,12 +23,11 @@ export const RETRY_MAX_MS = 300000;
 /** CONNACK return codes 1-5 (MQTT 3.1.1, 3.2.2.3): the reason, and a hint; one string, every byte counts. */
 const REFUSALS = (
   "unacceptable protocol version|Use MQTT 3.1.1.|identifier rejected|Check the client id.|server unavailable|Try later.|" +
-  "bad user name or password|Check them.|not authorised|Check the broker's ACL or policy."
+  "bad user name or password|Check them.|not authorised|Check credentials, ACL or policy."
 ).split("|");
 
 const refused = (detail: string, hint: string) => failure("MQTT_REFUSED", detail, hint);
 const protocol = (detail: string) => failure("MQTT_PROTOCOL", detail);
-const late = (detail: string) => failure("TIMEOUT", detail);
 
 /** `log` prints a line; nothing printed here holds the broker's password (it goes only into CONNECT). */
 export function startPublisher(p: Platform, config: EmbeddedConfig, log: (line: string) => void): Publish {
@@ -120,7 +119,7 @@ export function startPublisher(p: Platform, config: EmbeddedConfig, log: (line: 
   }
 
   const expect = (what: string) => {
-    due = later(() => end(late("no " + what + " in " + config.deadlineMs / 1000 + " s")), config.deadlineMs);
+    due = later(() => end(failure("TIMEOUT", "no " + what + " in " + config.deadlineMs / 1000 + " s")), config.deadlineMs);
   };
   const send = () => {
     stop(due);
@@ -132,7 +131,7 @@ export function startPublisher(p: Platform, config: EmbeddedConfig, log: (line: 
     if (halfKeepAlive) due = later(beat, halfKeepAlive);
   };
   const beat = () => {
-    if (pinged++ > 1) return end(late("no PINGRESP"));
+    if (pinged++ > 1) return end(failure("TIMEOUT", "no PINGRESP"));
     link!.write(PINGREQ);
     idle();
   };
@@ -196,6 +195,8 @@ export function startPublisher(p: Platform, config: EmbeddedConfig, log: (line: 
     packet = publishPacket(broker.topic, JSON.stringify(resultObject(checked)), id);
     started = p.now();
     if (up) send();
-    else if (!link) open();
+    // Opened from a timer, not inside the probe's callbacks, whose variables would stay locked in the store
+    // while the TLS context is allocated (an ASSERT on the Linux build, measured on stock 2v29).
+    else if (!link) later(open, 0);
   };
 }
