@@ -1,14 +1,12 @@
 // The real bundle in the host runtime publishes its RESULT to a real Mosquitto
 // on loopback that requires client certificates (require_certificate,
 // use_identity_as_username, an ACL that lets each device write only its own
-// topic). Mosquitto is started and stopped here; skipped where it is not
-// installed (Debian's package: /usr/sbin/mosquitto).
+// topic: test/support/mosquitto.ts), and meets each fault a broker can
+// present: a certificate from another CA, a wrong password, a topic the ACL
+// denies, a closed port, a broker that never answers, a broker restarted
+// while the device checks again and again. Skipped where Mosquitto is not
+// installed (Debian's package; .ci/run installs it).
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import tls from "node:tls";
 import mqttPacket from "mqtt-packet";
 import { MQTT_DEFAULTS, type MqttConfig } from "../../app/config.ts";
@@ -16,84 +14,15 @@ import { startChecker } from "../../scripts/checker/server.ts";
 import { buildBundle } from "../../scripts/build/bundle.ts";
 import { pemToBase64 } from "../../scripts/certs/certs.ts";
 import { issueLeaf, type Issued } from "../../scripts/certs/issue.ts";
+import { createHostRuntime } from "../../scripts/host/runtime.ts";
 import { runBundle } from "../../scripts/host/run-bundle.ts";
+import { exitCodeFor, parseResultLine, type ResultJson } from "../../scripts/lib/result.ts";
+import { MOSQUITTO, mosquittoInstalled, startTestMosquitto, type Mosquitto } from "../support/mosquitto.ts";
 import { appConfig } from "../support/run-app.ts";
 import { closedPort, createTestPki, startTlsServer, type TestPki } from "../support/tls-servers.ts";
 
-const MOSQUITTO = "/usr/sbin/mosquitto";
-
-interface Broker {
-  port: number;
-  stop(): Promise<void>;
-}
-
-/** Waits (bounded) until something accepts TCP connections on the port. */
-async function listening(port: number, child: ChildProcess): Promise<void> {
-  const until = performance.now() + 10_000;
-  while (performance.now() < until) {
-    if (child.exitCode !== null) throw new Error("mosquitto exited with " + child.exitCode);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, "127.0.0.1", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error("mosquitto did not listen on " + port);
-}
-
-/**
- * Mosquitto over TLS on loopback. Its files are world-readable in a
- * world-readable folder: started as root, Mosquitto 2.0 drops to its own
- * user, which cannot read a 0700 temporary folder.
- */
-async function startMosquitto(pki: TestPki): Promise<Broker> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mosquitto-"));
-  fs.chmodSync(dir, 0o755);
-  const port = await closedPort();
-  const files: Record<string, string> = {
-    "ca.pem": pki.ca.certPem,
-    "server.pem": pki.server.certPem,
-    "server.key": pki.server.keyPem,
-    acl: "pattern write espruino-tls-check/%u/result\nuser reader\ntopic read espruino-tls-check/#\n",
-    "mosquitto.conf": [
-      `listener ${port} 127.0.0.1`,
-      `cafile ${dir}/ca.pem`,
-      `certfile ${dir}/server.pem`,
-      `keyfile ${dir}/server.key`,
-      "require_certificate true",
-      "use_identity_as_username true",
-      `acl_file ${dir}/acl`,
-      "persistence false",
-      "log_dest stderr",
-      "",
-    ].join("\n"),
-  };
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text, { mode: 0o644 });
-  const child = spawn(MOSQUITTO, ["-c", path.join(dir, "mosquitto.conf")], { stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  child.stderr?.on("data", (data: Buffer) => (log += data.toString()));
-  try {
-    await listening(port, child);
-  } catch (error) {
-    child.kill();
-    throw new Error(`${(error as Error).message}\n${log}`);
-  }
-  return {
-    port,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+/** How long a test waits for a message it expects (the device's deadlines are shorter). */
+const MESSAGE_WAIT_MS = 30_000;
 
 /** A subscriber with its own client certificate (CN "reader"): resolves once subscribed; `next()` gives the next message. */
 async function subscribe(port: number, pki: TestPki, reader: Issued, topic: string): Promise<{ next(): Promise<{ topic: string; payload: string }>; close(): void }> {
@@ -121,7 +50,15 @@ async function subscribe(port: number, pki: TestPki, reader: Issued, topic: stri
   });
   return {
     next: async () => {
-      if (messages.length === 0) await new Promise<void>((resolve) => waiters.push(resolve));
+      if (messages.length === 0) {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no message on ${topic} in ${MESSAGE_WAIT_MS / 1000} s`)), MESSAGE_WAIT_MS);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
       return messages.shift()!;
     },
     close: () => socket.destroy(),
@@ -131,18 +68,18 @@ async function subscribe(port: number, pki: TestPki, reader: Issued, topic: stri
 describe("publishing to a real Mosquitto with mutual TLS (host runtime)", function () {
   this.timeout(90_000);
   let pki: TestPki;
-  let broker: Broker | null = null;
+  let broker: Mosquitto | null = null;
   let reader: Issued;
   const closers: Array<() => unknown> = [];
 
   before(async function () {
-    if (!fs.existsSync(MOSQUITTO)) {
+    if (!mosquittoInstalled()) {
       console.log(`    (skipped: ${MOSQUITTO} is not installed)`);
       this.skip();
     }
     pki = await createTestPki();
     reader = await issueLeaf(pki.ca, "client", { commonName: "reader" });
-    broker = await startMosquitto(pki);
+    broker = await startTestMosquitto(pki);
     const checker = await startChecker({ pki: { caPem: pki.ca.certPem, serverCertPem: pki.server.certPem, serverKeyPem: pki.server.keyPem } });
     closers.push(() => checker.close());
     checkerUrl = checker.url;
@@ -212,6 +149,25 @@ describe("publishing to a real Mosquitto with mutual TLS (host runtime)", functi
     assert.equal(report.published, false, outcome.lines.join("\n"));
     assert.equal(report.error, "TLS_HANDSHAKE");
     assert.match(String(report.hint), /client certificate/, JSON.stringify(report));
+    assert.equal(exitCodeFor(outcome.result), 2, "npm start and upload exit 2");
+  });
+
+  it("a wrong password (a broker that checks user name and password): not published, MQTT_REFUSED with the CONNACK reason named; Mosquitto says 5, not 4", async () => {
+    const checking = await startTestMosquitto(pki, { passwords: { "device-01": "right-password" } });
+    try {
+      const outcome = await run(pki.client, { port: checking.port, username: "device-01", password: "wrong-password" });
+      const report = outcome.result!.report!;
+      assert.equal(report.published, false, outcome.lines.join("\n"));
+      assert.equal(report.error, "MQTT_REFUSED");
+      assert.equal(report.detail, "CONNACK 5: not authorised");
+      assert.match(String(report.hint), /credentials/);
+      assert.ok(!outcome.lines.join("\n").includes("wrong-password"), "the password is never printed");
+      assert.equal(exitCodeFor(outcome.result), 2);
+      const right = await run(pki.client, { port: checking.port, username: "device-01", password: "right-password" });
+      assert.equal(right.result?.report?.published, true, right.lines.join("\n"));
+    } finally {
+      await checking.stop();
+    }
   });
 
   it("a closed broker port: not published, REFUSED", async () => {
@@ -220,6 +176,35 @@ describe("publishing to a real Mosquitto with mutual TLS (host runtime)", functi
     const report = (outcome.result as unknown as Record<string, unknown>).report as Record<string, unknown>;
     assert.equal(report.published, false);
     assert.equal(report.error, "REFUSED");
+  });
+
+  it("checking every second, the broker restarted: the device reconnects and the next report arrives", async () => {
+    const config = appConfig({
+      url: checkerUrl,
+      ca: pemToBase64(pki.ca.certPem),
+      cert: pemToBase64(pki.client.certPem),
+      key: pemToBase64(pki.client.keyPem),
+      probe: false,
+      mqtt: mqtt({ everyMs: 1000 }),
+    });
+    const bundle = await buildBundle(config);
+    let output = "";
+    const runtime = createHostRuntime({ write: (text) => (output += text) });
+    closers.push(() => runtime.close());
+    const before = await subscribe(broker!.port, pki, reader, "espruino-tls-check/device-01/result");
+    runtime.run(bundle.code, "app.js");
+    const first = JSON.parse((await before.next()).payload) as ResultJson;
+    assert.equal(first.ok, true, output);
+    before.close();
+    await broker!.restart();
+    const after = await subscribe(broker!.port, pki, reader, "espruino-tls-check/device-01/result");
+    closers.push(() => after.close());
+    const next = JSON.parse((await after.next()).payload) as ResultJson;
+    assert.equal(next.ok, true);
+    runtime.close();
+    const results = output.split("\n").map(parseResultLine).filter((result) => result !== null);
+    assert.ok(results.some((result) => result.report?.published === true), output);
+    assert.match(output, /MQTT: \w+ .*; again in 2 s/, "the lost connection is said, and opened again after the first wait");
   });
 });
 
