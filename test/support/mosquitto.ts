@@ -19,8 +19,10 @@ import type { TestPki } from "./tls-servers.ts";
 
 export const MOSQUITTO = "/usr/sbin/mosquitto";
 const MOSQUITTO_PASSWD = "/usr/bin/mosquitto_passwd";
+const MOSQUITTO_SUB = "/usr/bin/mosquitto_sub";
 
-export const mosquittoInstalled = (): boolean => fs.existsSync(MOSQUITTO) && fs.existsSync(MOSQUITTO_PASSWD);
+/** Debian's mosquitto (the broker, mosquitto_passwd) and mosquitto-clients (mosquitto_sub). */
+export const mosquittoInstalled = (): boolean => [MOSQUITTO, MOSQUITTO_PASSWD, MOSQUITTO_SUB].every((file) => fs.existsSync(file));
 
 export interface MosquittoOptions {
   /** Users (certificate common names, or user names with `passwords`) that may read every device's topic. Default: ["reader"]. */
@@ -164,7 +166,7 @@ export interface ReaderFiles {
 export async function mosquittoSub(port: number, files: ReaderFiles, topic: string): Promise<FollowedChild> {
   const args = ["-h", "localhost", "-p", String(port), "--cafile", files.ca, "--cert", files.cert, "--key", files.key, "-V", "mqttv311", "-t", topic, "-C", "1", "-W", "60", "-d"];
   // Line-buffered (stdbuf): into a pipe it would otherwise keep its debug lines until it exits.
-  const subscriber = follow(spawn("stdbuf", ["-oL", "mosquitto_sub", ...args], { stdio: ["pipe", "pipe", "pipe"] }));
+  const subscriber = follow(spawn("stdbuf", ["-oL", MOSQUITTO_SUB, ...args], { stdio: ["pipe", "pipe", "pipe"] }));
   try {
     await subscriber.waitFor("stdout", /received SUBACK/i, 20_000);
   } catch (error) {
