@@ -12,6 +12,7 @@ import { MQTT_PROFILES } from "../../scripts/build/mqtt-profiles.ts";
 import { parseBrokerUrl } from "../../scripts/build/broker.ts";
 import { checkTrustAnchor, describeCertificate, pemToBase64 } from "../../scripts/certs/certs.ts";
 import { createCa, issueLeaf, type Issued } from "../../scripts/certs/issue.ts";
+import { REPO_ROOT } from "../../scripts/lib/paths.ts";
 import { createRedactor, secretsOf } from "../../scripts/lib/redact.ts";
 
 const DAY = 86_400_000;
@@ -106,7 +107,7 @@ describe("config: the MQTT broker", () => {
 
   it("azure-iot-hub: DigiCert Global Root G2 pinned, the device id in the user name and the topic, a certificate or a SAS token", () => {
     const { config } = resolve({ ...withDevice(), mqtt: "mqtts://hub.azure-devices.net", mqttProfile: "azure-iot-hub" });
-    const root = fs.readFileSync(path.join("certs", "digicert-global-root-g2.pem"), "utf8");
+    const root = fs.readFileSync(path.join(REPO_ROOT, "certs", "digicert-global-root-g2.pem"), "utf8");
     assert.equal(config.mqtt?.ca, pemToBase64(root));
     assert.equal(config.mqtt?.clientId, "dev-7");
     assert.equal(config.mqtt?.username, "hub.azure-devices.net/dev-7/?api-version=2021-04-12");
@@ -121,7 +122,7 @@ describe("config: the MQTT broker", () => {
 
   it("aws-iot: Amazon Root CA 1 pinned; the thing name, a client certificate, port 8883 and a host name (SNI) are required", () => {
     const { config } = resolve({ ...withDevice(), mqtt: "mqtts://abc-ats.iot.eu-west-1.amazonaws.com", mqttProfile: "aws-iot", mqttClientId: "thing-7" });
-    assert.equal(config.mqtt?.ca, pemToBase64(fs.readFileSync(path.join("certs", "amazon-root-ca-1.pem"), "utf8")));
+    assert.equal(config.mqtt?.ca, pemToBase64(fs.readFileSync(path.join(REPO_ROOT, "certs", "amazon-root-ca-1.pem"), "utf8")));
     assert.equal(config.mqtt?.clientId, "thing-7");
     assert.equal(config.mqtt?.username, undefined);
     assert.match(problems({ ...withDevice(), mqtt: "mqtts://abc.iot.test", mqttProfile: "aws-iot" }).join(), /--mqtt-profile aws-iot needs mqttClientId \(--mqtt-client-id\) \(the thing name\)/);
@@ -165,12 +166,14 @@ describe("config: the MQTT broker", () => {
   });
 
   it("ships the profiles' roots from Debian's ca-certificates, checked like any anchor: valid now, warned about 90 days before they end", () => {
-    const roots: Array<[string, string, string]> = [
-      ["digicert-global-root-g2.pem", "C=US, O=DigiCert Inc, OU=www.digicert.com, CN=DigiCert Global Root G2", "2038-01-15T12:00:00.000Z"],
-      ["amazon-root-ca-1.pem", "C=US, O=Amazon, CN=Amazon Root CA 1", "2038-01-17T00:00:00.000Z"],
+    const roots: Array<[string, string, string, string]> = [
+      ["digicert-global-root-g2.pem", "DigiCert_Global_Root_G2.crt", "C=US, O=DigiCert Inc, OU=www.digicert.com, CN=DigiCert Global Root G2", "2038-01-15T12:00:00.000Z"],
+      ["amazon-root-ca-1.pem", "Amazon_Root_CA_1.crt", "C=US, O=Amazon, CN=Amazon Root CA 1", "2038-01-17T00:00:00.000Z"],
     ];
-    for (const [name, subject, notAfter] of roots) {
-      const pem = fs.readFileSync(path.join("certs", name), "utf8");
+    for (const [name, debianName, subject, notAfter] of roots) {
+      const pem = fs.readFileSync(path.join(REPO_ROOT, "certs", name), "utf8");
+      const debian = path.join("/usr/share/ca-certificates/mozilla", debianName);
+      if (fs.existsSync(debian)) assert.equal(pem, fs.readFileSync(debian, "utf8"), `${name} is Debian's ${debianName}, byte for byte`);
       const info = describeCertificate(pem, now);
       assert.equal(info.subject, subject);
       assert.equal(info.notAfter.toISOString(), notAfter);
