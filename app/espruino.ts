@@ -21,15 +21,19 @@ export function espruinoPlatform(g: EspruinoGlobals): Platform {
   let uncaught: ((error: unknown) => void) | null = null;
   let listening = false;
 
+  // Never require("...") with a literal name in the bundle: the espruino CLI would take it for a module
+  // to load, and change what it stores (measured: a newline before the code).
+  const load = <N extends keyof EspruinoModules>(name: N) => g.require(name);
+
   return {
     now: g.now,
     setTimeout: g.setTimeout,
     clearTimeout: g.clearTimeout,
     print: g.log,
-    tls: () => g.require("tls"),
+    tls: () => load("tls"),
     wifi: () => {
       try {
-        return g.require("Wifi");
+        return load("Wifi");
       } catch (e) {
         return null;
       }

@@ -29,7 +29,8 @@ describe("bundle", function () {
     assert.ok(code.trimEnd().endsWith("})();"));
     assert.ok(!code.includes("use strict"));
     assert.ok(!code.includes("Proxy"), "esbuild's require shim needs Proxy, which Espruino lacks");
-    assert.ok(/require\("tls"\)|require\(\w\)|require,/.test(code), "Espruino's own require is used");
+    assert.ok(/require\(\w\)|require,/.test(code), "Espruino's own require is used");
+    assert.ok(!/require\("/.test(code), 'no require("...") with a literal name: the espruino CLI would take it for a module to load');
     assert.ok(/^[\x09\x0a\x0d\x20-\x7e]*$/.test(code), "ASCII only");
   });
 
@@ -61,6 +62,7 @@ describe("bundle", function () {
     assert.ok(withBroker.code.includes('"espruino-tls-check/device-01/result"'));
     assert.deepEqual(withBroker.problems, []);
     assert.ok(/^[\x09\x0a\x0d\x20-\x7e]*$/.test(withBroker.code), "ASCII only: no raw control bytes (a raw Ctrl-D ends a console upload)");
+    assert.ok(!/require\("/.test(withBroker.code), 'no require("...") with a literal name');
     // The settings' own names are shortened too (nested keys are unquoted in the embedded configuration).
     for (const name of ["hello", "keepAlive", "everyMs", "clientId", "device-01\""]) assert.ok(!withBroker.code.includes(name), name);
   });
