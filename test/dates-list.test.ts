@@ -18,6 +18,7 @@ const DATED = /\b(createCa|issueCa|issueLeaf|selfSignedLeaf|ensureDevPki|startCh
 const EXEMPT: Record<string, string> = {
   "test/serial.test.ts": "the checker and the dev PKI are only the far end of a serial upload",
   "test/twin/serial.test.ts": "the same, in front of an Espruino executable",
+  "test/integration/mqtt-upload.test.ts": "the checker, the test PKI and Mosquitto are only the far ends of an upload; test/integration/mqtt-mosquitto.test.ts runs the same publishing by date",
 };
 
 function filesUnder(dir: string): string[] {

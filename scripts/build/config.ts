@@ -79,8 +79,8 @@ export const KEY_SOURCES: Record<Key, { flag: string; env?: string }> = {
 /** Keys whose values are secrets: never shown in a message. */
 const SECRET_KEYS: ReadonlySet<Key> = new Set(["wifiPassword", "key", "mqttPassword", "mqttKey"]);
 
-/** What commander hands over from the options addConfigOptions() defines. */
-export interface ConfigFlags {
+/** What commander hands over from the options addConfigOptions() defines (the broker's under their keys' names). */
+export interface ConfigFlags extends Omit<BrokerSettings, "mqtt" | "mqttCa"> {
   config?: string;
   url?: string;
   ca?: string | false;
@@ -97,14 +97,6 @@ export interface ConfigFlags {
   /** true: --mqtt without a URL (npm start's own broker; a problem elsewhere). */
   mqtt?: string | true;
   mqttCa?: string;
-  mqttCert?: string;
-  mqttKey?: string;
-  mqttClientId?: string;
-  mqttUsername?: string;
-  mqttPassword?: string;
-  mqttTopic?: string;
-  mqttProfile?: BrokerSettings["mqttProfile"];
-  every?: number;
 }
 
 /** The flags' values under the keys they override (--no-ca is ca: null). */
