@@ -100,7 +100,7 @@ export function startPublisher(p: Platform, config: EmbeddedConfig, log: (line: 
     else if (broker.everyMs) log("MQTT: " + failed.error + " " + failed.detail + "; again in " + backoff / 1000 + " s");
     if (!broker.everyMs) return;
     retry = later(() => {
-      if (!checking && !link) open();
+      if (!checking) open();
     }, backoff);
     backoff = Math.min(backoff * 2, RETRY_MAX_MS);
   }
@@ -136,7 +136,9 @@ export function startPublisher(p: Platform, config: EmbeddedConfig, log: (line: 
     idle();
   };
 
+  /** Opens the connection, unless one is open or being opened. */
   function open(): void {
+    if (link) return;
     stop(retry);
     log("MQTT: " + name);
     pinged = 0;
@@ -197,6 +199,6 @@ export function startPublisher(p: Platform, config: EmbeddedConfig, log: (line: 
     if (up) send();
     // Opened from a timer, not inside the probe's callbacks, whose variables would stay locked in the store
     // while the TLS context is allocated (an ASSERT on the Linux build, measured on stock 2v29).
-    else if (!link) later(open, 0);
+    else later(open, 0);
   };
 }

@@ -25,6 +25,8 @@ export interface Bundle {
 
 /** The size the default bundle (one pinned root CA, no Wi-Fi) stays within. */
 export const SIZE_BUDGET = 10 * 1024;
+/** What configuring an MQTT broker may add to it (the publisher, its packets, the broker's settings). */
+export const BROKER_SIZE_BUDGET = 2.5 * 1024;
 
 /** True when the gate found something that would break on the interpreter. */
 export function rejected(bundle: Bundle): boolean {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import * as esbuild from "esbuild";
 import { SourceMapConsumer } from "source-map-js";
-import { buildBundle, rejected, SIZE_BUDGET, terminateBareReturns } from "../../scripts/build/bundle.ts";
+import { BROKER_SIZE_BUDGET, buildBundle, rejected, SIZE_BUDGET, terminateBareReturns } from "../../scripts/build/bundle.ts";
 import { resolveConfig } from "../../scripts/build/config.ts";
 import { connectBase64 } from "../../scripts/build/embed.ts";
 
@@ -63,6 +63,7 @@ describe("bundle", function () {
     assert.deepEqual(withBroker.problems, []);
     assert.ok(/^[\x09\x0a\x0d\x20-\x7e]*$/.test(withBroker.code), "ASCII only: no raw control bytes (a raw Ctrl-D ends a console upload)");
     assert.ok(!/require\("/.test(withBroker.code), 'no require("...") with a literal name');
+    assert.ok(withBroker.bytes - without.bytes <= BROKER_SIZE_BUDGET, `a broker adds ${withBroker.bytes - without.bytes} bytes`);
     // The settings' own names are shortened too (nested keys are unquoted in the embedded configuration).
     for (const name of ["hello", "keepAlive", "everyMs", "clientId", "device-01\""]) assert.ok(!withBroker.code.includes(name), name);
   });
