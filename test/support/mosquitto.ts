@@ -99,7 +99,9 @@ function writePasswords(file: string, passwords: Record<string, string>): void {
   fs.chmodSync(file, 0o644);
 }
 
-export async function startTestMosquitto(pki: TestPki, options: MosquittoOptions = {}): Promise<Mosquitto> {
+/** `options` may be the readers alone (as the fleet view's tests give them). */
+export async function startTestMosquitto(pki: TestPki, given: MosquittoOptions | string[] = {}): Promise<Mosquitto> {
+  const options: MosquittoOptions = Array.isArray(given) ? { readers: given } : given;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mosquitto-"));
   fs.chmodSync(dir, 0o755);
   const port = await freePort();
