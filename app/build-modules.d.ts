@@ -3,7 +3,7 @@
 
 /** The configuration embedded in the bundle. */
 declare module "app-config" {
-  const config: import("./config.ts").AppConfig;
+  const config: import("./config.ts").EmbeddedConfig;
   export default config;
 }
 

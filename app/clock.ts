@@ -1,6 +1,6 @@
 // Setting the clock by SNTP before TLS, so certificate dates can be checked.
 import type { WifiModule } from "../typings/espruino.d.ts";
-import type { AppConfig } from "./config.ts";
+import type { CheckConfig } from "./config.ts";
 import type { Platform } from "./platform.ts";
 
 /** How often, and how many times, to look whether SNTP has set the clock. */
@@ -8,7 +8,7 @@ const CLOCK_POLL_MS = 250;
 const CLOCK_POLLS = 40;
 
 /** Starts SNTP and waits (bounded) until the clock is past the build time. */
-export function syncClock(p: Platform, wifi: WifiModule, config: AppConfig, log: (line: string) => void, done: () => void): void {
+export function syncClock(p: Platform, wifi: WifiModule, config: CheckConfig, log: (line: string) => void, done: () => void): void {
   if (p.now() >= config.builtAt) return done();
   log("Clock: SNTP " + config.ntpServer);
   try {

@@ -1,5 +1,6 @@
-// What the build embeds into the bundle. Validated on the host
-// (scripts/build/config.ts); the device trusts it as given.
+// The configuration, and what the build embeds of it into the bundle
+// (EmbeddedConfig). Validated on the host (scripts/build/config.ts); the
+// device trusts it as given.
 
 export interface WifiConfig {
   ssid: string;
@@ -7,9 +8,11 @@ export interface WifiConfig {
 }
 
 /**
- * The MQTT broker each RESULT is published to (app/publisher.ts). Absent from
- * the configuration when none is set, and then the publisher is left out of
- * the bundle (see "app-mqtt" in scripts/build/bundle.ts).
+ * The MQTT broker each RESULT is published to, as the host resolves it
+ * (scripts/build/config.ts): text as given. Absent from the configuration
+ * when none is set, and then the publisher is left out of the bundle (see
+ * "app-mqtt" in scripts/build/bundle.ts). The bundle holds it as
+ * EmbeddedMqtt.
  */
 export interface MqttConfig {
   /** The broker's host name and port (8883 is MQTT over TLS). */
@@ -35,7 +38,24 @@ export interface MqttConfig {
   everyMs: number;
 }
 
-export interface AppConfig {
+/**
+ * The broker as the bundle holds it (scripts/build/embed.ts builds it): the
+ * device has no text encoder and no use for the client id, user name and
+ * password apart from CONNECT, so the host writes that packet with the
+ * device's own codec (app/mqtt.ts) and the bundle carries its bytes.
+ */
+export interface EmbeddedMqtt extends Pick<MqttConfig, "host" | "port" | "ca" | "cert" | "key" | "keepAlive"> {
+  // ca, cert and key as in MqttConfig, absent (not undefined) for the check's.
+  /** The CONNECT packet, base64 (a secret when it holds a password). */
+  hello: string;
+  /** The topic's UTF-8 bytes, one character a byte. */
+  topic: string;
+  /** As MqttConfig's; absent for 0. */
+  everyMs?: number;
+}
+
+/** The check's settings: everything but the broker. */
+export interface CheckConfig {
   /** The check URL, `https://host[:port]/path`. */
   url: string;
   /** Pinned trust anchor: base64 of the DER (the PEM body without line breaks). */
@@ -58,8 +78,17 @@ export interface AppConfig {
   probe: boolean;
   /** Build time (ms since epoch): a clock earlier than this is not set yet. */
   builtAt: number;
+}
+
+/** The configuration the host resolves. */
+export interface AppConfig extends CheckConfig {
   /** Publish each RESULT to this broker; absent, publish nothing. */
   mqtt?: MqttConfig;
+}
+
+/** What the bundle embeds (scripts/build/embed.ts): the configuration with the broker as the device uses it. */
+export interface EmbeddedConfig extends CheckConfig {
+  mqtt?: EmbeddedMqtt;
 }
 
 export const DEFAULTS = {

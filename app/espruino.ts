@@ -21,13 +21,9 @@ export function espruinoPlatform(g: EspruinoGlobals): Platform {
   let uncaught: ((error: unknown) => void) | null = null;
   let listening = false;
 
-  function load<N extends keyof EspruinoModules>(name: N): EspruinoModules[N] | string {
-    try {
-      return g.require(name);
-    } catch (e) {
-      return errorText(e);
-    }
-  }
+  // Never require("...") with a literal name in the bundle: the espruino CLI would take it for a module
+  // to load, and change what it stores (measured: a newline before the code).
+  const load = <N extends keyof EspruinoModules>(name: N) => g.require(name);
 
   return {
     now: g.now,
@@ -36,8 +32,11 @@ export function espruinoPlatform(g: EspruinoGlobals): Platform {
     print: g.log,
     tls: () => load("tls"),
     wifi: () => {
-      const wifi = load("Wifi");
-      return typeof wifi === "string" ? null : wifi;
+      try {
+        return load("Wifi");
+      } catch (e) {
+        return null;
+      }
     },
     parseUrl: (text) => g.url.parse(text),
     decode: g.atob,

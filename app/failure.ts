@@ -5,6 +5,7 @@
 // handshake. Every byte here is in the device's bundle: rules are data,
 // hints are short.
 
+import type { FailureFields } from "./result.ts";
 import { find } from "./text.ts";
 
 export type FailureCode =
@@ -23,10 +24,9 @@ export type FailureCode =
   | "MQTT_REFUSED"
   | "MQTT_PROTOCOL";
 
-export interface Failure {
-  code: FailureCode;
-  detail: string;
-  hint: string;
+/** Named as the RESULT names them (app/result.ts, FailureFields), so that it is copied in whole. */
+export interface Failure extends FailureFields {
+  error: FailureCode;
 }
 
 /** How a connection that delivered no response bytes ended. */
@@ -66,6 +66,7 @@ const REFUSED_HANDSHAKE = "The server may need ECDHE/TLS 1.2+ (see firmware/) or
  * Hex codes are mbedTLS's; lower-case words are Espruino's socket error names.
  */
 const RULES: Array<[string, FailureCode, string?]> = [
+  ["Module", "NO_TLS"], // require("tls") on firmware without it: "Module tls not found"
   ["locate host", "DNS"],
   ["create socket", "REFUSED"],
   ["parse", "CONFIG", "The firmware cannot parse the certificate or key."],
@@ -87,7 +88,7 @@ const RULES: Array<[string, FailureCode, string?]> = [
 ];
 
 export function failure(code: FailureCode, detail: string, hint?: string): Failure {
-  return { code: code, detail: detail, hint: hint || HINTS[code] };
+  return { error: code, detail: detail, hint: hint || HINTS[code] };
 }
 
 /** Classifies the end of a connection that delivered no response bytes. */

@@ -1,6 +1,6 @@
 // The device program: configuration -> Wi-Fi -> clock -> check -> probe ->
 // publish (when a broker is configured) -> report.
-import type { AppConfig } from "./config.ts";
+import type { EmbeddedConfig } from "./config.ts";
 import { httpsGet, Target } from "./check.ts";
 import { decoyOf } from "./decoy.ts";
 import { Failure, failure } from "./failure.ts";
@@ -20,7 +20,7 @@ export const APP_VERSION = "0.1.0";
  * the build configured no broker).
  */
 export function main(
-  config: AppConfig,
+  config: EmbeddedConfig,
   p: Platform,
   join: typeof joinWifi | null,
   finished?: ((result: CheckResult) => void) | null,
@@ -50,7 +50,8 @@ export function main(
   p.sampleMemory();
   log(userAgent + " " + config.url);
   const url = p.parseUrl(config.url); // an https URL: the build checked it
-  const decode = (base64: string | null) => (base64 ? p.decode(base64) : null);
+  // Undefined, not null, for none: the target is tls.connect's options.
+  const decode = (base64: string | null) => (base64 ? p.decode(base64) : undefined);
   const target: Target = { host: url.host, port: url.port || 443, path: url.path, ca: decode(config.ca), cert: decode(config.cert), key: decode(config.key) };
 
   // A second connection pinned to a decoy CA tells whether the firmware verifies at all.
@@ -63,8 +64,8 @@ export function main(
     log("Probe: decoy CA");
     httpsGet(p, Object.assign({}, target, { ca: decoyOf(target.ca) }), config, userAgent, (outcome) => {
       const failed = outcome.failure;
-      result.certVerified = failed ? (failed.code === "CERT_VERIFY" ? true : null) : false;
-      log("Probe: " + (failed ? failed.code + " " + failed.detail : "decoy accepted"));
+      result.certVerified = failed ? (failed.error === "CERT_VERIFY" ? true : null) : false;
+      log("Probe: " + (failed ? failed.error + " " + failed.detail : "decoy accepted"));
       end(null);
     });
   }

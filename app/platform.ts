@@ -10,8 +10,8 @@ export interface Platform {
   clearTimeout(timer: Timer): void;
   /** Prints one line of output. */
   print(line: string): void;
-  /** The tls module, or the reason it cannot be loaded. */
-  tls(): { connect(options: TlsConnectOptions, onConnect: () => void): Socket } | string;
+  /** The tls module; throws when the firmware has none ("Module tls not found", failure.ts makes it NO_TLS). */
+  tls(): { connect(options: TlsConnectOptions, onConnect: () => void): Socket };
   /** The Wi-Fi module, or null on boards without one (Linux build, wired boards). */
   wifi(): WifiModule | null;
   /** Splits a URL the way Espruino's url.parse does. */

@@ -24,9 +24,7 @@ export function resultObject(result: CheckResult): ResultJson {
   const failed = result.failure;
   const out = { ok: !failed, url: result.url } as ResultJson;
   if (failed) {
-    out.error = failed.code;
-    out.detail = failed.detail;
-    out.hint = failed.hint;
+    Object.assign(out, failed);
   } else {
     Object.assign(out, result.report);
     out.cert_verified = result.certVerified;

@@ -2,12 +2,12 @@
 // module out of bundles that configure no network (see "app-wifi" in
 // scripts/build/bundle.ts).
 import type { WifiModule } from "../typings/espruino.d.ts";
-import type { AppConfig } from "./config.ts";
+import type { CheckConfig } from "./config.ts";
 import { Failure, failure } from "./failure.ts";
 import type { Platform } from "./platform.ts";
 
 /** Joins the configured network; a board without a Wifi module (wired, or the Linux build) goes on with its own. */
-export function joinWifi(p: Platform, board: WifiModule | null, config: AppConfig, log: (line: string) => void, done: (failed: Failure | null) => void): void {
+export function joinWifi(p: Platform, board: WifiModule | null, config: CheckConfig, log: (line: string) => void, done: (failed: Failure | null) => void): void {
   if (!board) {
     log("Wi-Fi: no Wifi module");
     return done(null);

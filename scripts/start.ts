@@ -1,15 +1,17 @@
 // npm start: the main job on a machine with no board. Builds the app, starts
 // the local howsmyssl-compatible checker on loopback, runs the bundle in the
 // host runtime pinned to the development CA, prints the report and exits
-// 0 (check completed), 2 (check failed), 1 (usage), 3 (rating at --fail-on or worse).
+// 0 (check completed), 2 (check failed, or publishing it failed), 1 (usage), 3 (rating at --fail-on or worse).
 //   npm start -- --firmware wolfssl|mbedtls|stock          which firmware's TLS the host runtime plays
 //   npm start -- --url URL --ca FILE [--cert F --key F]   check any endpoint
+//   npm start -- --mqtt                                    publish the RESULT to a broker of its own, show what arrives
+//   npm start -- --mqtt mqtts://HOST:PORT --mqtt-ca FILE   publish it to a real broker
 //   npm start -- --serve [--host ADDR] [--port N]          only the checker, for a real board
 import os from "node:os";
 import path from "node:path";
 import { Command, Option } from "commander";
 import pc from "picocolors";
-import { ensureDevPki, validateSan } from "./checker/dev-pki.ts";
+import { type DevPki, ensureDevPki, validateSan } from "./checker/dev-pki.ts";
 import { startChecker } from "./checker/server.ts";
 import { buildBundle, rejected } from "./build/bundle.ts";
 import { wholeNumber } from "./lib/args.ts";
@@ -23,6 +25,10 @@ import { formatProblems } from "./gate/gate.ts";
 import { type Firmware, firmwareTls } from "./host/firmware.ts";
 import { describeHandshake } from "./host/tls.ts";
 import { addFirmwareOptions, chosenFirmware } from "./host/firmware-option.ts";
+import { parseBrokerUrl } from "./build/broker.ts";
+import { type EmbeddedBroker, startEmbeddedBroker } from "./mqtt/embedded-broker.ts";
+import { readReceived, renderReceived, type ReceivedResult } from "./mqtt/received.ts";
+import type { PublishReport } from "../app/result.ts";
 
 interface StartFlags extends ConfigFlags {
   serve?: boolean;
@@ -38,7 +44,8 @@ function program(): Command {
     new Command("start")
       .description(
         "Run the TLS health check without a board: the real bundle in the host runtime against the local checker " +
-          "(default), or against any endpoint with --url and --ca. Exit codes: 0 completed, 2 check failed, 1 usage error, 3 rating at --fail-on or worse.",
+          "(default), or against any endpoint with --url and --ca; with --mqtt, publishes the RESULT too. " +
+          "Exit codes: 0 completed, 2 check failed (or publishing it, when asked for, failed), 1 usage error, 3 rating at --fail-on or worse.",
       )
       .addOption(new Option("--fail-on <rating>", "exit 3 when the rating is this or worse").choices(["improvable", "bad"]))
       .option("--mtls", "local checker only: require a client certificate and present the development one")
@@ -49,6 +56,9 @@ function program(): Command {
     {
       url: "check this endpoint instead of the local checker (default: the local checker; the configuration's url is not used)",
       ca: "PEM file of the CA to pin (default: the local checker's CA; with --url: the configuration's, else certs/isrg-root-x1.pem)",
+      mqtt:
+        "publish each RESULT to this MQTT broker, mqtts://HOST[:PORT] (port 8883 by default); " +
+        "--mqtt alone starts a broker of npm start's own on loopback (mutual TLS, the dev PKI) and shows what arrives",
     },
   );
   return addFirmwareOptions(command);
@@ -99,42 +109,101 @@ async function serve(flags: StartFlags): Promise<number> {
   return EXIT.OK;
 }
 
-async function check(flags: StartFlags, firmware: Firmware): Promise<number> {
-  let closeChecker: (() => Promise<void>) | null = null;
-  let configFlags: ConfigFlags = flags;
-  try {
-    if (!flags.url) {
-      if (flags.ca === false) throw new UsageError("--no-ca needs --url: the local checker is always checked against its CA");
-      const pki = await ensureDevPki();
-      for (const change of pki.changes) say(pc.dim(`dev PKI: ${change}`));
-      const checker = await startChecker({
-        pki: { caPem: pki.caPem, serverCertPem: pki.serverCertPem, serverKeyPem: pki.serverKeyPem },
-        requireClientCert: flags.mtls,
-      });
-      closeChecker = () => checker.close();
-      say(pc.dim(`local checker on ${checker.url}${flags.mtls ? " (client certificate required)" : ""}`));
-      configFlags = { ...flags, url: checker.url, ca: flags.ca ?? pki.caPath };
-      if (flags.mtls) configFlags = { ...configFlags, cert: flags.cert ?? pki.clientCertPath, key: flags.key ?? pki.clientKeyPath };
-    } else if (flags.mtls) {
-      throw new UsageError("--mtls is for the local checker; with --url give --cert and --key");
+/** What `check` runs against: the local checker and npm start's own broker, when it started them. */
+interface Servers {
+  configFlags: ConfigFlags;
+  closers: Array<() => Promise<void>>;
+  broker: EmbeddedBroker | null;
+}
+
+async function startServers(flags: StartFlags): Promise<Servers> {
+  const servers: Servers = { configFlags: flags, closers: [], broker: null };
+  // A broker URL the build would refuse is refused before the dev PKI is touched.
+  if (typeof flags.mqtt === "string") {
+    const address = parseBrokerUrl(flags.mqtt);
+    if (typeof address === "string") throw new UsageError(`--mqtt (mqtt) ${address}`);
+  }
+  if (flags.url && flags.mtls) throw new UsageError("--mtls is for the local checker; with --url give --cert and --key");
+  if (!flags.url && flags.ca === false) throw new UsageError("--no-ca needs --url: the local checker is always checked against its CA");
+  if (flags.url && flags.mqtt !== true) return servers;
+  const pki = await ensureDevPki();
+  for (const change of pki.changes) say(pc.dim(`dev PKI: ${change}`));
+  const serverPki = { caPem: pki.caPem, serverCertPem: pki.serverCertPem, serverKeyPem: pki.serverKeyPem };
+  if (!flags.url) {
+    const checker = await startChecker({ pki: serverPki, requireClientCert: flags.mtls });
+    servers.closers.push(() => checker.close());
+    say(pc.dim(`local checker on ${checker.url}${flags.mtls ? " (client certificate required)" : ""}`));
+    servers.configFlags = { ...flags, url: checker.url, ca: flags.ca ?? pki.caPath };
+    if (flags.mtls) servers.configFlags = { ...servers.configFlags, cert: flags.cert ?? pki.clientCertPath, key: flags.key ?? pki.clientKeyPath };
+  }
+  if (flags.mqtt === true) {
+    const broker = await startEmbeddedBroker(serverPki);
+    servers.broker = broker;
+    servers.closers.push(() => broker.close());
+    say(pc.dim(`own MQTT broker on ${broker.url} (mutual TLS: client certificates from the dev PKI's CA)`));
+    servers.configFlags = ownBrokerFlags(servers.configFlags, flags, broker, pki);
+  }
+  return servers;
+}
+
+/**
+ * Points the check's publishing at npm start's own broker: its CA, and, when
+ * the user gave no certificate of their own, the dev PKI's client
+ * certificate (the check's, with --mtls) under the client id "host-runtime".
+ */
+function ownBrokerFlags(configFlags: ConfigFlags, given: StartFlags, broker: EmbeddedBroker, pki: DevPki): ConfigFlags {
+  const out: ConfigFlags = { ...configFlags, mqtt: broker.url, mqttCa: given.mqttCa ?? pki.caPath };
+  if (given.cert === undefined && given.mqttCert === undefined && given.mqttKey === undefined) {
+    if (configFlags.cert === undefined) {
+      out.mqttCert = pki.clientCertPath;
+      out.mqttKey = pki.clientKeyPath;
     }
-    const resolved = resolveConfig(configFlags);
+    out.mqttClientId = given.mqttClientId ?? "host-runtime";
+  }
+  return out;
+}
+
+/** Subscribes on npm start's own broker to the device's topic and prints what arrives. */
+async function watchTopic(broker: EmbeddedBroker, topic: string): Promise<{ received: ReceivedResult[]; arrival: Promise<void> }> {
+  const received: ReceivedResult[] = [];
+  let arrived = () => {};
+  const arrival = new Promise<void>((resolve) => (arrived = resolve));
+  await broker.subscribe(topic, (message) => {
+    received.push(readReceived(message.topic, message.payload));
+    say(pc.bold(`received on ${broker.url}, topic ${message.topic}:`));
+    for (const line of renderReceived(received.slice(-1))) say("  " + line);
+    arrived();
+  });
+  return { received, arrival };
+}
+
+/** How long to wait for a publish the RESULT says went through to reach the subscriber (it is in-process). */
+const ARRIVAL_WAIT_MS = 2000;
+
+async function check(flags: StartFlags, firmware: Firmware): Promise<number> {
+  const servers = await startServers(flags);
+  try {
+    const resolved = resolveConfig(servers.configFlags);
     for (const warning of resolved.warnings) warn(warning);
     const configuredUrl = resolved.file?.settings.url;
     if (!flags.url && configuredUrl !== undefined) {
       say(`note: npm start checks its local checker, not the url in ${path.relative(process.cwd(), resolved.file!.path)}; to check that one: npm start -- --url ${configuredUrl}`);
     }
+    const mqtt = resolved.config.mqtt;
+    const watch = servers.broker && mqtt ? await watchTopic(servers.broker, mqtt.topic) : null;
     const bundle = await buildBundle({ ...resolved.config, wifi: null });
     if (rejected(bundle)) {
       fail("the bundle uses JavaScript that Espruino cannot run:\n" + formatProblems(bundle.problems, "dist/app.js"));
       return EXIT.USAGE;
     }
     say(pc.dim(`bundle ${bundle.bytes} bytes; running it in the host runtime as ${firmwareTls(firmware).title}`));
+    if (mqtt?.everyMs) say(pc.dim(`checking and publishing every ${mqtt.everyMs / 60_000} min; Ctrl-C stops`));
     const outcome = await runBundle(bundle.code, {
       firmware,
       // The RESULT line stays plain even with colour on: tools parse it.
       onLine: say,
-      timeoutMs: resolved.config.deadlineMs * 2 + 10_000,
+      // Publishing takes a deadline of its own; with --every the program runs until stopped.
+      timeoutMs: mqtt?.everyMs ? Number.MAX_SAFE_INTEGER : resolved.config.deadlineMs * (mqtt ? 3 : 2) + 10_000,
     });
     for (const handshake of outcome.handshakes) say(pc.dim(`negotiated with ${handshake.host}:${handshake.port}: ${describeHandshake(handshake)}`));
     const result = outcome.result;
@@ -146,10 +215,23 @@ async function check(flags: StartFlags, firmware: Firmware): Promise<number> {
       const reasons = ratingReasons(result);
       if (result.rating !== "Probably Okay" && reasons.length) say(`why "${result.rating}": ${reasons.join("; ")}`);
     }
+    if (result.report) await tellPublished(result.report, watch);
     return exitCodeFor(result, flags.failOn);
   } finally {
-    if (closeChecker) await closeChecker();
+    for (const close of servers.closers.reverse()) await close();
   }
+}
+
+/** One line on the publish (the RESULT's report), and on npm start's own broker, whether it arrived. */
+async function tellPublished(report: PublishReport, watch: { received: ReceivedResult[]; arrival: Promise<void> } | null): Promise<void> {
+  if (!report.published) {
+    fail(`not published to ${report.broker}: ${report.error} ${report.detail}; ${report.hint}`);
+    return;
+  }
+  say(`published to ${report.broker}, topic ${report.topic}, broker ${report.cert_verified ? "verified" : "NOT verified"}, ${report.ms} ms`);
+  if (!watch) return;
+  await Promise.race([watch.arrival, new Promise((resolve) => setTimeout(resolve, ARRIVAL_WAIT_MS).unref())]);
+  if (watch.received.length === 0) fail(`nothing arrived on ${report.topic} within ${ARRIVAL_WAIT_MS / 1000} s`);
 }
 
 async function main(): Promise<number> {

@@ -43,6 +43,17 @@ const CASES: BadInput[] = [
   { what: "--stock-tls with another --firmware", script: "start", args: ["--stock-tls", "--firmware", "wolfssl"], expect: /^error: --stock-tls means --firmware stock, not --firmware wolfssl: give one of them$/ },
   { what: "--firmware with --serve (only the checker runs)", script: "start", args: ["--serve", "--firmware", "mbedtls"], expect: /^error: --firmware and --stock-tls choose what the host runtime plays; --serve runs only the checker$/ },
   { what: "virtual-device --stock-tls with another --firmware", script: "virtual-device", args: ["--stock-tls", "--firmware", "mbedtls"], expect: /^error: --stock-tls means --firmware stock, not --firmware mbedtls: give one of them$/ },
+  { what: "plain mqtt://", script: "build", args: ["--mqtt", "mqtt://broker.test"], expect: /^error: --mqtt \(mqtt\) plain mqtt:\/\/ is refused: it would send every RESULT and any password unencrypted, to a broker nobody verified; use mqtts:\/\/HOST\[:PORT\]$/ },
+  { what: "--mqtt without the broker (only npm start has one of its own)", script: "build", args: ["--mqtt"], expect: /^error: --mqtt needs the broker, mqtts:\/\/HOST\[:PORT\] \(only npm start runs a broker of its own\)$/ },
+  { what: "a wildcard in the topic", script: "build", args: ["--mqtt", "mqtts://b.test", "--mqtt-client-id", "d", "--mqtt-topic", "espruino-tls-check/#"], expect: /^error: --mqtt-topic \(mqttTopic\) must not contain \+ or # \(wildcards are for subscribing\)/ },
+  { what: "--every that is no number", script: "build", args: ["--every", "soon"], expect: /^error: option '--every <minutes>' argument 'soon' is invalid\. --every takes a number, not "soon"$/ },
+  { what: "--every 0", script: "build", args: ["--mqtt", "mqtts://b.test", "--mqtt-client-id", "d", "--every", "0"], expect: /^error: --every \(every\) must be more than 0 \(got 0\)$/ },
+  { what: "a profile nobody wrote", script: "build", args: ["--mqtt-profile", "hivemq"], expect: /^error: option '--mqtt-profile <name>' argument 'hivemq' is invalid\. Allowed choices are generic, azure-iot-hub, aws-iot\.$/ },
+  { what: "no client id and no certificate to take it from", script: "build", args: ["--mqtt", "mqtts://b.test"], expect: /^error: mqttClientId \(--mqtt-client-id\) is needed: there is no client certificate to take the common name from$/ },
+  { what: "aws-iot without the thing name", script: "build", args: ["--mqtt", "mqtts://a.iot.test", "--mqtt-profile", "aws-iot"], expect: /^error: --mqtt-profile aws-iot needs mqttClientId \(--mqtt-client-id\) \(the thing name\)$/ },
+  { what: "MQTT_PASSWORD without a broker", script: "build", args: [], env: { MQTT_PASSWORD: "hunter22" }, expect: /^error: MQTT_PASSWORD \(mqttPassword\): no broker to publish to; give --mqtt mqtts:\/\/HOST\[:PORT\]$/ },
+  { what: "an MQTT password without a user name", script: "upload", args: ["--port", "tcp://127.0.0.1:1", "--mqtt", "mqtts://b.test", "--mqtt-client-id", "d", "--mqtt-password", "hunter22"], expect: /^error: --mqtt-password \(mqttPassword\) needs mqttUsername \(--mqtt-username\): MQTT 3\.1\.1 sends a password only with a user name$/ },
+  { what: "a broker URL that is no URL", script: "start", args: ["--mqtt", "mqtts://[nope"], expect: /^error: --mqtt \(mqtt\) is not a URL: write it as mqtts:\/\/HOST\[:PORT\]$/ },
   { what: "virtual-device --listen that is no address", script: "virtual-device", args: ["--listen", "nonsense"], expect: /^error: option '--listen <host:port>' argument 'nonsense' is invalid\. expected HOST:PORT/ },
 ];
 
@@ -75,7 +86,7 @@ describe("bad input: one line, exit 1, no stack trace", function () {
       // An empty configuration unless the case gives one, so a developer's app.config.json plays no part.
       if (!args.includes("--config") && input.script !== "virtual-device") args.push("--config", config);
       const serverCertBefore = readIfExists(SERVER_CERT);
-      const run: ScriptRun = await runScriptToEnd(input.script, args, { env: { WIFI_SSID: "", WIFI_PASSWORD: "", ...input.env } });
+      const run: ScriptRun = await runScriptToEnd(input.script, args, { env: { WIFI_SSID: "", WIFI_PASSWORD: "", MQTT_PASSWORD: "", ...input.env } });
       const output = run.stdout + run.stderr;
       assert.equal(run.timedOut, false, `it hung (read standard input?):\n${output}`);
       assert.equal(run.code, 1, output);

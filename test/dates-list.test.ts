@@ -20,6 +20,7 @@ const EXEMPT: Record<string, string> = {
   "test/twin/serial.test.ts": "the same, in front of an Espruino executable",
   "test/fleet/fleet.test.ts": "the PKI and the checker are only the broker and the devices; the fleet's date checks are test/fleet/options.test.ts's",
   "test/fleet/web.test.ts": "the same, in front of a headless Chromium",
+  "test/integration/mqtt-upload.test.ts": "the checker, the test PKI and Mosquitto are only the far ends of an upload; test/integration/mqtt-mosquitto.test.ts runs the same publishing by date",
 };
 
 function filesUnder(dir: string): string[] {

@@ -173,6 +173,33 @@ describe("npm start", function () {
     }
   });
 
+  it("--mqtt alone: a broker of its own with mutual TLS on loopback; the RESULT is published, arrives on the device's topic and is shown; exit 0", async () => {
+    const run = await start(["--mqtt"]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /own MQTT broker on mqtts:\/\/localhost:\d+ \(mutual TLS/);
+    const outcome = result(run);
+    assert.equal(outcome?.ok, true);
+    assert.equal(outcome?.report?.published, true, JSON.stringify(outcome?.report));
+    assert.equal(outcome?.report?.cert_verified, true, "the broker's CA is pinned and the wolfSSL firmware verifies");
+    assert.equal(outcome?.report?.topic, "espruino-tls-check/host-runtime/result");
+    const shown = run.stdout.split("\n");
+    const at = shown.findIndex((line) => /^received on mqtts:\/\/localhost:\d+, topic espruino-tls-check\/host-runtime\/result:$/.test(line));
+    assert.ok(at >= 0, run.stdout);
+    assert.match(shown[at + 1], /^ {2}espruino-tls-check\/host-runtime\/result: ok, Probably Okay, TLS 1\.3, cert_verified true, mem_peak \d+, \d+ ms, firmware 2v29$/);
+    assert.match(run.stdout, /published to localhost:\d+, topic espruino-tls-check\/host-runtime\/result, broker verified/);
+  });
+
+  it("--mqtt mqtts://HOST:PORT publishes to that broker: one that is not there is a failed publish, exit 2 with the class and the hint", async () => {
+    const port = await freePort();
+    const run = await start(["--mqtt", `mqtts://127.0.0.1:${port}`, "--mqtt-ca", ".dev-pki/ca.pem", "--mqtt-client-id", "bench-1"]);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    const outcome = result(run);
+    assert.equal(outcome?.ok, true, "the check itself passed");
+    assert.equal(outcome?.report?.published, false);
+    assert.equal(outcome?.report?.error, "REFUSED");
+    assert.match(run.stderr, new RegExp(`^error: not published to 127\\.0\\.0\\.1:${port}: REFUSED .*; Check host, port, server and firewall\\.$`, "m"));
+  });
+
   it("--serve runs only the checker, prints the CA to pin, and stops on SIGINT", async () => {
     const port = await freePort();
     let answered: Promise<string> | null = null;

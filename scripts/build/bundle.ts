@@ -6,6 +6,7 @@ import path from "node:path";
 import { SourceMapConsumer, SourceMapGenerator } from "source-map-js";
 import type { AppConfig } from "../../app/config.ts";
 import { checkBundle, type Problem } from "../gate/gate.ts";
+import { embeddedConfig } from "./embed.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 
 export interface Bundle {
@@ -24,6 +25,8 @@ export interface Bundle {
 
 /** The size the default bundle (one pinned root CA, no Wi-Fi) stays within. */
 export const SIZE_BUDGET = 10 * 1024;
+/** What configuring an MQTT broker may add to it (the publisher, its packets, the broker's settings). */
+export const BROKER_SIZE_BUDGET = 2.5 * 1024;
 
 /** True when the gate found something that would break on the interpreter. */
 export function rejected(bundle: Bundle): boolean {
@@ -45,7 +48,7 @@ const PREFIX = "(function(){";
  * mangled bundle end to end.
  */
 export const MANGLED_PROPERTIES =
-  /^(sampleMemory|memoryPeak|onUncaught|parseUrl|decode|version|socketError|uncaught|thrown|received|problem|response|finish|certVerified|memPeak|report|failure|deadlineMs|bodyCap|wifiTimeoutMs|wifiAttempts|ntpServer|builtAt|probe|delivery|clientId|keepAlive|everyMs|username)$/;
+  /^(sampleMemory|memoryPeak|onUncaught|parseUrl|decode|version|socketError|uncaught|thrown|received|problem|response|finish|certVerified|memPeak|report|failure|deadlineMs|bodyCap|wifiTimeoutMs|wifiAttempts|ntpServer|builtAt|probe|delivery|hello|keepAlive|everyMs)$/;
 const SUFFIX = "})();\n";
 
 export async function buildBundle(config: AppConfig): Promise<Bundle> {
@@ -92,7 +95,7 @@ export async function buildBundle(config: AppConfig): Promise<Bundle> {
           }
           build.onResolve({ filter: /^app-config$/ }, () => ({ path: "app-config", namespace: "app-config" }));
           build.onLoad({ filter: /^app-config$/, namespace: "app-config" }, () => ({
-            contents: "export default " + configLiteral(config),
+            contents: "export default " + configLiteral(embeddedConfig(config)),
             loader: "js",
           }));
         },

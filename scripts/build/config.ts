@@ -1,5 +1,5 @@
 // The app's configuration on the host: read from app.config.json (or
-// --config), WIFI_SSID / WIFI_PASSWORD in the environment, and flags, in that
+// --config), WIFI_SSID / WIFI_PASSWORD / MQTT_PASSWORD in the environment, and flags, in that
 // order of precedence (flags win); validated, certificates checked and turned
 // into the compact form the bundle embeds (base64 of the DER).
 //
@@ -14,11 +14,11 @@ import { Ajv, type ErrorObject } from "ajv";
 import ajvErrors from "ajv-errors";
 import { Command, Option } from "commander";
 import { DEFAULTS, type AppConfig } from "../../app/config.ts";
-import { describeCertificate } from "../certs/certificate.ts";
-import { checkClientCertificate, checkTrustAnchor } from "../certs/checks.ts";
-import { PemError, pemToBase64, privateKeyFormat } from "../certs/pem.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
-import { wholeNumber } from "../lib/args.ts";
+import { decimalNumber, wholeNumber } from "../lib/args.ts";
+import { BROKER_KEYS, type BrokerSettings, resolveBroker } from "./broker.ts";
+import { resolveCa, resolveClientCertificate } from "./certificates.ts";
+import { MQTT_PROFILES } from "./mqtt-profiles.ts";
 import { currentTime } from "../lib/clock.ts";
 
 export const DEFAULT_CONFIG_FILE = path.join(REPO_ROOT, "app.config.json");
@@ -33,7 +33,7 @@ export class ConfigError extends Error {
 }
 
 /** The keys app.config.json may hold (paths are relative to the file); app.config.schema.json describes them. */
-export interface ConfigFile {
+export interface ConfigFile extends BrokerSettings {
   url?: string;
   ca?: string | null;
   cert?: string | null;
@@ -64,13 +64,23 @@ export const KEY_SOURCES: Record<Key, { flag: string; env?: string }> = {
   deadlineMs: { flag: "--deadline" },
   bodyCap: { flag: "--body-cap" },
   probe: { flag: "--no-probe" },
+  mqtt: { flag: "--mqtt" },
+  mqttCa: { flag: "--mqtt-ca" },
+  mqttCert: { flag: "--mqtt-cert" },
+  mqttKey: { flag: "--mqtt-key" },
+  mqttClientId: { flag: "--mqtt-client-id" },
+  mqttUsername: { flag: "--mqtt-username" },
+  mqttPassword: { flag: "--mqtt-password", env: "MQTT_PASSWORD" },
+  mqttTopic: { flag: "--mqtt-topic" },
+  mqttProfile: { flag: "--mqtt-profile" },
+  every: { flag: "--every" },
 };
 
 /** Keys whose values are secrets: never shown in a message. */
-const SECRET_KEYS: ReadonlySet<Key> = new Set(["wifiPassword", "key"]);
+const SECRET_KEYS: ReadonlySet<Key> = new Set(["wifiPassword", "key", "mqttPassword", "mqttKey"]);
 
-/** What commander hands over from the options addConfigOptions() defines. */
-export interface ConfigFlags {
+/** What commander hands over from the options addConfigOptions() defines (the broker's under their keys' names). */
+export interface ConfigFlags extends Omit<BrokerSettings, "mqtt" | "mqttCa"> {
   config?: string;
   url?: string;
   ca?: string | false;
@@ -84,6 +94,9 @@ export interface ConfigFlags {
   deadline?: number;
   bodyCap?: number;
   probe?: boolean;
+  /** true: --mqtt without a URL (npm start's own broker; a problem elsewhere). */
+  mqtt?: string | true;
+  mqttCa?: string;
 }
 
 /** The flags' values under the keys they override (--no-ca is ca: null). */
@@ -101,6 +114,16 @@ function flagSettings(flags: ConfigFlags): ConfigFile {
     deadlineMs: flags.deadline,
     bodyCap: flags.bodyCap,
     probe: flags.probe === false ? false : undefined,
+    mqtt: typeof flags.mqtt === "string" ? flags.mqtt : undefined,
+    mqttCa: flags.mqttCa,
+    mqttCert: flags.mqttCert,
+    mqttKey: flags.mqttKey,
+    mqttClientId: flags.mqttClientId,
+    mqttUsername: flags.mqttUsername,
+    mqttPassword: flags.mqttPassword,
+    mqttTopic: flags.mqttTopic,
+    mqttProfile: flags.mqttProfile,
+    every: flags.every,
   };
   return Object.fromEntries(Object.entries(out).filter(([, value]) => value !== undefined)) as ConfigFile;
 }
@@ -109,6 +132,7 @@ function flagSettings(flags: ConfigFlags): ConfigFile {
 export interface ConfigHelp {
   url?: string;
   ca?: string;
+  mqtt?: string;
 }
 
 /** Adds the configuration flags shared by build, start and upload. */
@@ -127,7 +151,23 @@ export function addConfigOptions(command: Command, help: ConfigHelp = {}): Comma
     .option("--ntp-server <host>", `SNTP server for the device clock (default ${DEFAULTS.ntpServer})`)
     .addOption(new Option("--deadline <ms>", "time allowed for the whole HTTPS exchange").argParser(wholeNumber("--deadline")))
     .addOption(new Option("--body-cap <bytes>", "largest response body accepted").argParser(wholeNumber("--body-cap")))
-    .option("--no-probe", "skip the certificate verification probe");
+    .option("--no-probe", "skip the certificate verification probe")
+    .option("--mqtt [url]", help.mqtt ?? "publish each RESULT to this MQTT broker over mutual TLS, mqtts://HOST[:PORT] (port 8883 by default)")
+    .option("--mqtt-ca <file>", "PEM file of the broker's CA to pin, or none (default: the profile's root, else the check's CA)")
+    .option("--mqtt-cert <file>", "client certificate for the broker (default: --cert)")
+    .option("--mqtt-key <file>", "its private key (default: --key)")
+    .option("--mqtt-client-id <id>", "MQTT client id (default: the client certificate's common name)")
+    .option("--mqtt-username <name>", "MQTT user name (azure-iot-hub: set from the host and client id)")
+    .option("--mqtt-password <password>", "MQTT password or SAS token (prefer MQTT_PASSWORD: flags show in the process list)")
+    .option("--mqtt-topic <topic>", "topic to publish to (default: espruino-tls-check/<client id>/result, or the profile's)")
+    .addOption(new Option("--mqtt-profile <name>", "what the broker expects: " + profileHelp()).choices(Object.keys(MQTT_PROFILES)))
+    .addOption(new Option("--every <minutes>", "check and publish again every so many minutes, for as long as the device runs").argParser(decimalNumber("--every")));
+}
+
+function profileHelp(): string {
+  return Object.entries(MQTT_PROFILES)
+    .map(([name, profile]) => `${name} (${profile.title})`)
+    .join("; ");
 }
 
 export interface ResolvedConfig {
@@ -159,6 +199,10 @@ function schemaMessage(error: ErrorObject): string {
       return `must be at least ${String(params.limit)}`;
     case "maximum":
       return `must be at most ${String(params.limit)}`;
+    case "exclusiveMinimum":
+      return `must be more than ${String(params.limit)}`;
+    case "enum":
+      return `must be one of ${(params.allowedValues as unknown[]).map(String).join(", ")}`;
     case "minLength":
       return "must not be empty";
     case "maxLength":
@@ -230,7 +274,8 @@ function shownPath(file: string): string {
   return relative && !relative.startsWith("..") ? relative : file;
 }
 
-function readConfigFile(file: string, explicit: boolean, problems: string[]): ConfigFile | null {
+/** The file's valid keys; those the schema refuses go to `rejected`, with a problem each. */
+function readConfigFile(file: string, explicit: boolean, problems: string[], rejected: Set<string>): ConfigFile | null {
   if (!fs.existsSync(file)) {
     if (explicit) problems.push(`configuration file ${file} does not exist`);
     return null;
@@ -255,6 +300,7 @@ function readConfigFile(file: string, explicit: boolean, problems: string[]): Co
     if (problem === undefined) {
       out[key] = value;
     } else if (key in KEY_SOURCES) {
+      rejected.add(key);
       problems.push(`${shownFile}: ${key} (${KEY_SOURCES[key as Key].flag}) ${problem}${shown(key, value)}`);
     } else {
       problems.push(`${shownFile}: unknown key ${JSON.stringify(key)}; known: ${Object.keys(KEY_SOURCES).join(", ")}`);
@@ -262,18 +308,18 @@ function readConfigFile(file: string, explicit: boolean, problems: string[]): Co
   }
   if (invalid.has("")) problems.push(`${shownFile}: ${invalid.get("")}`);
   // Paths in the file are relative to it.
-  for (const key of ["ca", "cert", "key"] as const) {
+  for (const key of ["ca", "cert", "key", "mqttCa", "mqttCert", "mqttKey"] as const) {
     const value = out[key];
     if (typeof value === "string" && value !== "none") out[key] = path.resolve(path.dirname(file), value);
   }
   return out as ConfigFile;
 }
 
-/** The layers merged, with each key's origin; flag and environment values held to the schema. */
-function mergeLayers(file: ConfigFile, flags: ConfigFlags, env: NodeJS.ProcessEnv, origins: Origins, problems: string[]): ConfigFile {
+/** The layers merged, with each key's origin; flag and environment values held to the schema (those it rejects go to `rejected`). */
+function mergeLayers(file: ConfigFile, flags: ConfigFlags, env: NodeJS.ProcessEnv, origins: Origins, problems: string[], rejected: Set<string>): ConfigFile {
   const layers: Array<[Origin, ConfigFile]> = [
     ["file", file],
-    ["env", { wifiSsid: env.WIFI_SSID, wifiPassword: env.WIFI_PASSWORD }],
+    ["env", { wifiSsid: env.WIFI_SSID, wifiPassword: env.WIFI_PASSWORD, mqttPassword: env.MQTT_PASSWORD || undefined }],
     ["flag", flagSettings(flags)],
   ];
   const merged: Record<string, unknown> = {};
@@ -287,6 +333,7 @@ function mergeLayers(file: ConfigFile, flags: ConfigFlags, env: NodeJS.ProcessEn
   for (const [key, problem] of schemaProblems(merged)) {
     if (!(key in KEY_SOURCES)) continue;
     problems.push(`${origins.name(key as Key)} ${problem}${shown(key, merged[key])}`);
+    rejected.add(key);
     delete merged[key];
   }
   return merged as ConfigFile;
@@ -317,67 +364,6 @@ function checkUrl(text: string, where: string, problems: string[]): void {
   if (!text.startsWith("https://" + url.host)) problems.push(`${where}: write it plainly as https://${url.host}${url.pathname}${url.search}`);
 }
 
-function readPem(file: string, what: string, problems: string[]): string | null {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch (error) {
-    problems.push(`cannot read the ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    return null;
-  }
-}
-
-/** The pinned CA, checked at `now`; null when none is pinned. */
-function resolveCa(setting: string | null, now: Date, out: { problems: string[]; warnings: string[]; summary: string[] }): string | null {
-  if (setting === null) {
-    out.warnings.push("no CA is pinned: the device will not authenticate the server (use --ca FILE)");
-    out.summary.push("ca           none (server not authenticated)");
-    return null;
-  }
-  const pem = readPem(setting, "CA file", out.problems);
-  if (pem === null) return null;
-  const check = checkTrustAnchor(pem, now, { allowSelfSignedLeaf: true });
-  out.problems.push(...check.errors.map((error) => `CA ${setting}: ${error}`));
-  out.warnings.push(...check.warnings.map((warning) => `CA ${setting}: ${warning}`));
-  if (check.errors.length > 0) return null;
-  const info = describeCertificate(pem, now);
-  out.summary.push(`ca           ${info.subject.replace(/\n/g, ", ")} (until ${info.notAfter.toISOString().slice(0, 10)}, ${path.relative(process.cwd(), setting) || setting})`);
-  return pemToBase64(pem);
-}
-
-/** The client certificate and key for mutual TLS, checked at `now`. */
-function resolveClientCertificate(
-  certFile: string | null,
-  keyFile: string | null,
-  now: Date,
-  out: { problems: string[]; warnings: string[]; summary: string[] },
-): { cert: string | null; key: string | null } {
-  const none = { cert: null, key: null };
-  if ((certFile === null) !== (keyFile === null)) {
-    out.problems.push("mutual TLS needs both a client certificate (--cert) and its key (--key)");
-    return none;
-  }
-  if (certFile === null || keyFile === null) return none;
-  const certPem = readPem(certFile, "client certificate", out.problems);
-  const keyPem = readPem(keyFile, "client key", out.problems);
-  if (certPem === null || keyPem === null) return none;
-  const check = checkClientCertificate(certPem, keyPem, now);
-  out.problems.push(...check.errors.map((error) => `client certificate: ${error}`));
-  out.warnings.push(...check.warnings.map((warning) => `client certificate: ${warning}`));
-  if (check.errors.length > 0) return none;
-  try {
-    const cert = pemToBase64(certPem);
-    const key = pemToBase64(keyPem);
-    if (privateKeyFormat(keyPem) === "sec1" || check.certificate?.keyType.startsWith("EC")) {
-      out.warnings.push("the client key is an EC key: stock Espruino cannot use it (handshake error -0x3f00); this project's firmware can");
-    }
-    out.summary.push(`client cert  ${check.certificate?.subject.replace(/\n/g, ", ")} (key ${check.keyFormat})`);
-    return { cert, key };
-  } catch (error) {
-    out.problems.push(`client certificate: ${error instanceof PemError ? error.message : String(error)}`);
-    return none;
-  }
-}
-
 /**
  * Merges defaults, the configuration file, the environment and flags; checks
  * everything at `now` and collects every problem before giving up.
@@ -386,9 +372,10 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
   const out = { problems: [] as string[], warnings: [] as string[], summary: [] as string[] };
   const problems = out.problems;
   const filePath = flags.config ? path.resolve(flags.config) : DEFAULT_CONFIG_FILE;
-  const fileSettings = readConfigFile(filePath, flags.config !== undefined, problems);
+  const rejected = new Set<string>();
+  const fileSettings = readConfigFile(filePath, flags.config !== undefined, problems, rejected);
   const origins = new Origins(shownPath(filePath));
-  const settings = mergeLayers(fileSettings ?? {}, flags, env, origins, problems);
+  const settings = mergeLayers(fileSettings ?? {}, flags, env, origins, problems, rejected);
 
   const url = settings.url ?? DEFAULTS.url;
   checkUrl(url, origins.name("url"), problems);
@@ -397,7 +384,8 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
   // The CA: "none" or null (--no-ca) pins nothing.
   const caSetting = settings.ca === undefined ? DEFAULT_CA_FILE : settings.ca === "none" ? null : settings.ca;
   const ca = resolveCa(caSetting, now, out);
-  const { cert, key } = resolveClientCertificate(settings.cert ?? null, settings.key ?? null, now, out);
+  const client = resolveClientCertificate(settings.cert ?? null, settings.key ?? null, now, out);
+  const { cert, key } = client;
 
   const ssid = settings.wifiSsid ?? "";
   const password = settings.wifiPassword ?? "";
@@ -419,6 +407,11 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     probe: settings.probe ?? DEFAULTS.probe,
     builtAt: now.getTime(),
   };
+  if (flags.mqtt === true) problems.push("--mqtt needs the broker, mqtts://HOST[:PORT] (only npm start runs a broker of its own)");
+  // With a broker setting already refused, what follows from it would only repeat the problem.
+  const brokerRefused = BROKER_KEYS.some((name) => rejected.has(name));
+  const mqtt = brokerRefused ? undefined : resolveBroker(settings, (name) => origins.name(name), { ...client, ca }, now, out);
+  if (mqtt) config.mqtt = mqtt;
   if (config.bodyCap > 65536) out.warnings.push(`bodyCap ${config.bodyCap}: a body that large may not fit an ESP32's free memory`);
   out.summary.push(`limits       deadline ${config.deadlineMs / 1000} s, body cap ${config.bodyCap} bytes, probe ${config.probe ? "on" : "off"}`);
 

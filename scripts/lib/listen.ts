@@ -28,6 +28,15 @@ export function listenFailure(error: NodeJS.ErrnoException, host: string, port: 
   }
 }
 
+/** A port nothing listens on right now (the system picks it), for a server to take next or to be refused. */
+export async function freePort(host = "127.0.0.1"): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /** A port near `from` that is free on `host` right now (for a suggestion), or null. */
 export async function freePortNear(host: string, from: number): Promise<number | null> {
   for (let port = from + 1; port <= Math.min(from + 20, 65535); port++) {

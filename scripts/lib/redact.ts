@@ -10,6 +10,7 @@
 // hidden too; hiding a few characters too many is harmless, printing a piece
 // of a key is not.
 import type { AppConfig } from "../../app/config.ts";
+import { connectBase64 } from "../build/embed.ts";
 
 /** Pieces of a secret this long or longer are hidden wherever they appear. */
 export const FRAGMENT = 6;
@@ -17,10 +18,14 @@ export const MASK = "***";
 
 /**
  * The secrets a configuration holds: the Wi-Fi password, the private key
- * (base64 of its DER), and the MQTT broker's password and own key.
+ * (base64 of its DER), and the MQTT broker's password, the CONNECT packet
+ * that carries it into the bundle (base64: scripts/build/embed.ts) and the
+ * broker's own key.
  */
 export function secretsOf(config: AppConfig): string[] {
-  return [config.wifi?.password, config.key, config.mqtt?.password, config.mqtt?.key].filter((secret): secret is string => !!secret);
+  const mqtt = config.mqtt;
+  const hello = mqtt?.password ? connectBase64(mqtt) : undefined;
+  return [config.wifi?.password, config.key, mqtt?.password, hello, mqtt?.key].filter((secret): secret is string => !!secret);
 }
 
 /** JSON string escaping without the quotes: how a value appears inside a JS string literal. */

@@ -27,11 +27,12 @@ export function parseResultLine(line: string): ResultJson | null {
 }
 
 /**
- * 0: the check completed; 2: it failed (or never said); 3: it completed but
- * the rating is `failOn` or worse.
+ * 0: the check completed; 2: it failed (or never said), or publishing it was
+ * asked for (the RESULT has a `report`) and failed; 3: it completed but the
+ * rating is `failOn` or worse.
  */
 export function exitCodeFor(result: ResultJson | null, failOn?: FailOn): number {
-  if (!result || !result.ok) return EXIT.CHECK_FAILED;
+  if (!result || !result.ok || (result.report && !result.report.published)) return EXIT.CHECK_FAILED;
   if (failOn) {
     const threshold = failOn === "bad" ? 2 : 1;
     const rank = RATING_ORDER[result.rating ?? ""] ?? 2;

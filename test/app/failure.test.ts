@@ -77,7 +77,7 @@ describe("failure", () => {
     for (const [name, evidence, code, hint] of cases) {
       it(name, () => {
         const result = classify(evidence);
-        assert.equal(result.code, code);
+        assert.equal(result.error, code);
         if (hint) assert.match(result.detail + " " + result.hint, hint);
       });
     }
@@ -89,7 +89,7 @@ describe("failure", () => {
   });
 
   it("prefers the synchronous throw, then the uncaught error, then the socket error", () => {
-    assert.equal(classify({ thrown: "Unable to locate host", uncaught: "returned -0x7780" }).code, "DNS");
-    assert.equal(classify({ uncaught: "returned -0x2700", socketError: { code: -9, message: "connection reset" } }).code, "CERT_VERIFY");
+    assert.equal(classify({ thrown: "Unable to locate host", uncaught: "returned -0x7780" }).error, "DNS");
+    assert.equal(classify({ uncaught: "returned -0x2700", socketError: { code: -9, message: "connection reset" } }).error, "CERT_VERIFY");
   });
 });

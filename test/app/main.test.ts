@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { HANDSHAKE_ERROR_GRACE_MS } from "../../app/check.ts";
-import type { AppConfig } from "../../app/config.ts";
+import { HANDSHAKE_ERROR_GRACE_MS } from "../../app/connection.ts";
+import type { AppConfig, CheckConfig } from "../../app/config.ts";
 import { decoyOf } from "../../app/decoy.ts";
 import { espruinoPlatform } from "../../app/espruino.ts";
 import { main } from "../../app/main.ts";
@@ -20,7 +20,7 @@ const CA_B64 = Buffer.from(
   "hex",
 ).toString("base64");
 
-function config(overrides: Partial<AppConfig> = {}): AppConfig {
+function config(overrides: Partial<AppConfig> = {}): CheckConfig {
   return appConfig({ ca: CA_B64, ...overrides });
 }
 
@@ -175,14 +175,14 @@ describe("main (device program against stubbed Espruino)", () => {
 
     it("times out at the deadline, closing a socket whose handshake never finished", () => {
       const { stub, finished } = run({ server: { silent: true } }, { deadlineMs: 5000 });
-      assert.equal(finished.failure?.code, "TIMEOUT");
+      assert.equal(finished.failure?.error, "TIMEOUT");
       assert.ok(finished.ms >= 5000 && finished.ms < 5100, String(finished.ms));
       assert.equal(stub.sockets[0].closed, true, "clsNow dropped the stuck socket");
     });
 
     it("waits for the uncaught handshake error that follows the close", () => {
       const { finished } = run({ server: { handshakeError: "mbedtls_ssl_handshake returned -0x7780", handshakeMs: 10 } });
-      assert.equal(finished.failure?.code, "TLS_HANDSHAKE");
+      assert.equal(finished.failure?.error, "TLS_HANDSHAKE");
       assert.ok(finished.ms < 10 + HANDSHAKE_ERROR_GRACE_MS, "settled when the error came, not at the grace timeout");
     });
 
@@ -192,7 +192,7 @@ describe("main (device program against stubbed Espruino)", () => {
       let finished: CheckResult | null = null;
       main(config(), espruinoPlatform(stub.globals), null, (result) => (finished = result));
       stub.clock.run();
-      assert.equal(finished!.failure?.code, "TLS_HANDSHAKE");
+      assert.equal(finished!.failure?.error, "TLS_HANDSHAKE");
       assert.match(finished!.failure!.detail, /unsent data/);
     });
   });

@@ -1,11 +1,13 @@
 // The device's MQTT codec (app/mqtt.ts) against the reference, mqtt-packet
-// (the codec of the `mqtt` package): what the device writes, mqtt-packet reads
-// to the same fields; what a broker writes (mqtt-packet), the device reads
+// (the codec of the `mqtt` package): what the device writes from the bytes
+// the host gives it (any text, as UTF-8: scripts/build/embed.ts), mqtt-packet
+// reads to the same fields; what a broker writes (mqtt-packet), the device reads
 // however it is split; and no input makes the device's reader throw or hang.
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import mqttPacket from "mqtt-packet";
-import { CONNACK, connectPacket, createReader, DISCONNECT, PINGREQ, PINGRESP, PUBACK, publishPacket, utf8 } from "../../app/mqtt.ts";
+import { CONNACK, connectPacket, createReader, DISCONNECT, PINGREQ, PINGRESP, PUBACK, publishPacket } from "../../app/mqtt.ts";
+import { utf8Bytes } from "../../scripts/build/embed.ts";
 
 /** The one packet mqtt-packet reads from a binary string, which must be whole and alone. */
 function decode(binary: string): mqttPacket.Packet {
@@ -25,35 +27,8 @@ const text = (maxLength: number) => fc.string({ unit: "binary", maxLength });
 const wellFormed = (value: string) => Buffer.from(value, "utf8").toString("utf8") === value;
 
 describe("mqtt codec (device) against mqtt-packet", () => {
-  describe("utf8", () => {
-    it("gives the UTF-8 bytes of any string, one character a byte", () => {
-      fc.assert(
-        fc.property(text(60).filter(wellFormed), (value) => {
-          assert.equal(utf8(value), Buffer.from(value, "utf8").toString("latin1"));
-        }),
-      );
-    });
-
-    it("keeps printable ASCII as it is (the RESULT's JSON on Espruino)", () => {
-      const json = JSON.stringify({ ok: true, detail: "a \"quoted\" \\ text ~" });
-      assert.equal(utf8(json), json);
-    });
-
-    it("reads a binary string's characters as code points U+0000-U+00FF (esbuild writes those as \\xNN)", () => {
-      assert.equal(utf8("caf\xe9"), "caf\xc3\xa9");
-      assert.equal(utf8("\t\x7f"), "\t\x7f");
-    });
-
-    it("encodes a code point above U+FFFF given whole, as Espruino's charCodeAt gives it", () => {
-      // On Espruino 2v29 "\uD83D\uDE00" has length 1 and charCodeAt(0) 128512 (docs/espruino-behaviour.md).
-      const espruinoString = { length: 1, charCodeAt: (i: number) => (i === 0 ? 0x1f600 : NaN), toString: () => "\u{1F600}" };
-      assert.equal(utf8(espruinoString as unknown as string), "\xf0\x9f\x98\x80");
-      assert.equal(utf8("\u{1F600}"), "\xf0\x9f\x98\x80", "and as Node's surrogate pair");
-    });
-  });
-
   describe("what the device writes, mqtt-packet reads to the same fields", () => {
-    it("CONNECT: client id, keep-alive, clean session, user name and password when given (property)", () => {
+    it("CONNECT from the host's UTF-8 bytes: client id, keep-alive, clean session, user name and password when given (property)", () => {
       fc.assert(
         fc.property(
           text(40).filter(wellFormed),
@@ -61,7 +36,8 @@ describe("mqtt codec (device) against mqtt-packet", () => {
           fc.option(text(40).filter(wellFormed), { nil: undefined }),
           fc.option(text(300).filter(wellFormed), { nil: undefined }),
           (clientId, keepAlive, username, password) => {
-            const packet = decode(connectPacket(clientId, keepAlive, username, password)) as mqttPacket.IConnectPacket;
+            const bytes = (value: string | undefined) => (value === undefined ? undefined : utf8Bytes(value));
+            const packet = decode(connectPacket(utf8Bytes(clientId), keepAlive, bytes(username), bytes(password))) as mqttPacket.IConnectPacket;
             assert.equal(packet.cmd, "connect");
             assert.equal(packet.protocolId, "MQTT");
             assert.equal(packet.protocolVersion, 4);
@@ -77,14 +53,14 @@ describe("mqtt codec (device) against mqtt-packet", () => {
       );
     });
 
-    it("PUBLISH at QoS 1: topic, packet id and payload, also past 127 and 16383 bytes (property)", () => {
+    it("PUBLISH at QoS 1 of bytes: topic, packet id and payload, also past 127 and 16383 bytes (property)", () => {
       const payloads = fc.oneof(
         text(200).filter(wellFormed),
         fc.constantFrom(127, 128, 16383, 16384, 70000).map((size) => "x".repeat(size - 2) + "\u00e9"),
       );
       fc.assert(
         fc.property(text(80).filter((topic) => topic.length > 0 && wellFormed(topic)), payloads, fc.integer({ min: 1, max: 65535 }), (topic, payload, id) => {
-          const packet = decode(publishPacket(topic, payload, id)) as mqttPacket.IPublishPacket;
+          const packet = decode(publishPacket(utf8Bytes(topic), utf8Bytes(payload), id)) as mqttPacket.IPublishPacket;
           assert.equal(packet.cmd, "publish");
           assert.equal(packet.qos, 1);
           assert.equal(packet.dup, false);

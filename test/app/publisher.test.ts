@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import v8 from "node:v8";
 import vm from "node:vm";
 import mqttPacket from "mqtt-packet";
-import type { AppConfig, MqttConfig } from "../../app/config.ts";
+import type { AppConfig, EmbeddedConfig, MqttConfig } from "../../app/config.ts";
 import { MQTT_DEFAULTS } from "../../app/config.ts";
 import { espruinoPlatform } from "../../app/espruino.ts";
 import { main } from "../../app/main.ts";
@@ -14,6 +14,7 @@ import { RETRY_MAX_MS, RETRY_MS, startPublisher } from "../../app/publisher.ts";
 import type { CheckResult } from "../../app/report.ts";
 import { createStub, howsmysslJson, httpResponse, resultOf, type BrokerScript, type ServerScript, type Stub, type StubOptions } from "../support/espruino-stub.ts";
 import { appConfig } from "../support/run-app.ts";
+import { embeddedConfig } from "../../scripts/build/embed.ts";
 
 const BROKER_PORT = 8883;
 const CA_B64 = Buffer.from("broker-or-check-ca").toString("base64");
@@ -25,8 +26,9 @@ function mqtt(overrides: Partial<MqttConfig> = {}): MqttConfig {
   return { host: "broker.test", port: BROKER_PORT, clientId: "dev-1", topic: MQTT_DEFAULTS.topic("dev-1"), keepAlive: 60, everyMs: 0, ...overrides };
 }
 
-function config(mqttOverrides: Partial<MqttConfig> = {}, overrides: Partial<AppConfig> = {}): AppConfig {
-  return appConfig({ ca: CA_B64, mqtt: mqtt(mqttOverrides), ...overrides });
+/** The configuration as the bundle holds it (the CONNECT packet built on the host). */
+function config(mqttOverrides: Partial<MqttConfig> = {}, overrides: Partial<AppConfig> = {}): EmbeddedConfig {
+  return embeddedConfig(appConfig({ ca: CA_B64, mqtt: mqtt(mqttOverrides), ...overrides }));
 }
 
 /** The check server's connections (the check, then the probe) and the broker's, told apart by port. */
@@ -48,7 +50,7 @@ interface Run {
 }
 
 /** Runs the program with the publisher on the fake clock, for `ms` (default: until nothing is left to do). */
-function run(options: StubOptions, appConfigValue: AppConfig, ms?: number): Run {
+function run(options: StubOptions, appConfigValue: EmbeddedConfig, ms?: number): Run {
   const stub = createStub(options);
   const results: CheckResult[] = [];
   main(appConfigValue, espruinoPlatform(stub.globals), null, (result) => results.push(result), startPublisher);
@@ -169,8 +171,8 @@ describe("publisher (device program with a broker, against stubbed Espruino)", (
       ["a return code MQTT 3.1.1 does not define", { raw: "\x20\x02\x00\x06" }, "MQTT_PROTOCOL", /CONNACK 6/],
       ["a malformed CONNACK", { raw: "\x20\x03\x00\x00\x00" }, "MQTT_PROTOCOL", /bad packet 32,3/],
       ["a packet a publisher never gets", { raw: "\x30\x03\x00\x01t" }, "MQTT_PROTOCOL", /bad packet 48,3/],
-      ["a PUBACK before the CONNACK", { raw: "\x40\x02\x00\x01" }, "MQTT_PROTOCOL", /unexpected packet type 4/],
-      ["a PUBACK for another packet id", { publish: "wrong-id" }, "MQTT_PROTOCOL", /unexpected packet type 4/],
+      ["a PUBACK before the CONNACK", { raw: "\x40\x02\x00\x01" }, "MQTT_PROTOCOL", /unexpected packet 4/],
+      ["a PUBACK for another packet id", { publish: "wrong-id" }, "MQTT_PROTOCOL", /unexpected packet 4/],
       ["a broker that accepts TLS and never sends CONNACK", { connack: "none" }, "TIMEOUT", /no CONNACK in 30 s/],
       ["a broker that never acknowledges the publish", { publish: "none" }, "TIMEOUT", /no PUBACK in 30 s/],
       ["a broker that hangs up after CONNECT (it refused the client certificate)", { connack: "close" }, "MQTT_REFUSED", /closed before CONNACK/, /client certificate/],
@@ -195,7 +197,7 @@ describe("publisher (device program with a broker, against stubbed Espruino)", (
 
     it("the hint for a refused handshake asks for a client certificate when none is configured", () => {
       const { report } = once(() => ({ handshakeError: "mbedtls_ssl_handshake returned -0x7780" }), { cert: null, key: null });
-      assert.match(String(report.hint), /need a client certificate/);
+      assert.match(String(report.hint), /Add a client certificate/);
     });
   });
 

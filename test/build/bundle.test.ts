@@ -4,8 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import * as esbuild from "esbuild";
 import { SourceMapConsumer } from "source-map-js";
-import { buildBundle, rejected, SIZE_BUDGET, terminateBareReturns } from "../../scripts/build/bundle.ts";
+import { BROKER_SIZE_BUDGET, buildBundle, rejected, SIZE_BUDGET, terminateBareReturns } from "../../scripts/build/bundle.ts";
 import { resolveConfig } from "../../scripts/build/config.ts";
+import { connectBase64 } from "../../scripts/build/embed.ts";
 
 describe("bundle", function () {
   this.timeout(60_000);
@@ -28,7 +29,8 @@ describe("bundle", function () {
     assert.ok(code.trimEnd().endsWith("})();"));
     assert.ok(!code.includes("use strict"));
     assert.ok(!code.includes("Proxy"), "esbuild's require shim needs Proxy, which Espruino lacks");
-    assert.ok(/require\("tls"\)|require\(\w\)|require,/.test(code), "Espruino's own require is used");
+    assert.ok(/require\(\w\)|require,/.test(code), "Espruino's own require is used");
+    assert.ok(!/require\("/.test(code), 'no require("...") with a literal name: the espruino CLI would take it for a module to load');
     assert.ok(/^[\x09\x0a\x0d\x20-\x7e]*$/.test(code), "ASCII only");
   });
 
@@ -55,11 +57,15 @@ describe("bundle", function () {
     const withBroker = await buildBundle({ ...base, mqtt });
     for (const text of ["MQTT", "mqtt", "8883"]) assert.ok(!without.code.includes(text), text);
     assert.ok(withBroker.code.includes("MQTT_REFUSED"));
-    assert.ok(withBroker.code.includes('"device-01"'));
+    // The CONNECT packet, built on the host (client id, keep-alive), and the topic.
+    assert.ok(withBroker.code.includes(JSON.stringify(connectBase64(mqtt))));
+    assert.ok(withBroker.code.includes('"espruino-tls-check/device-01/result"'));
     assert.deepEqual(withBroker.problems, []);
     assert.ok(/^[\x09\x0a\x0d\x20-\x7e]*$/.test(withBroker.code), "ASCII only: no raw control bytes (a raw Ctrl-D ends a console upload)");
+    assert.ok(!/require\("/.test(withBroker.code), 'no require("...") with a literal name');
+    assert.ok(withBroker.bytes - without.bytes <= BROKER_SIZE_BUDGET, `a broker adds ${withBroker.bytes - without.bytes} bytes`);
     // The settings' own names are shortened too (nested keys are unquoted in the embedded configuration).
-    for (const name of ["clientId", "keepAlive", "everyMs"]) assert.ok(!withBroker.code.includes(name), name);
+    for (const name of ["hello", "keepAlive", "everyMs", "clientId", "device-01\""]) assert.ok(!withBroker.code.includes(name), name);
   });
 
   it("comes with a source map naming the app's files, for the gate's messages", async () => {

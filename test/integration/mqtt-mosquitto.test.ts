@@ -1,8 +1,11 @@
 // The real bundle in the host runtime publishes its RESULT to a real Mosquitto
 // on loopback that requires client certificates (require_certificate,
 // use_identity_as_username, an ACL that lets each device write only its own
-// topic). Mosquitto is started and stopped here; skipped where it is not
-// installed (Debian's package: /usr/sbin/mosquitto).
+// topic: test/support/mosquitto.ts), and meets each fault a broker can
+// present: a certificate from another CA, a wrong password, a topic the ACL
+// denies, a closed port, a broker that never answers, a broker restarted
+// while the device checks again and again. Skipped where Mosquitto is not
+// installed (Debian's package; .ci/run installs it).
 import assert from "node:assert/strict";
 import tls from "node:tls";
 import mqttPacket from "mqtt-packet";
@@ -11,11 +14,16 @@ import { startChecker } from "../../scripts/checker/server.ts";
 import { buildBundle } from "../../scripts/build/bundle.ts";
 import { pemToBase64 } from "../../scripts/certs/pem.ts";
 import { issueLeaf, type Issued } from "../../scripts/certs/issue.ts";
+import { createHostRuntime } from "../../scripts/host/runtime.ts";
 import { runBundle } from "../../scripts/host/run-bundle.ts";
+import { exitCodeFor, parseResultLine, type ResultJson } from "../../scripts/lib/result.ts";
 import { MOSQUITTO, mosquittoInstalled, startTestMosquitto, type Mosquitto } from "../support/mosquitto.ts";
 import { appConfig } from "../support/run-app.ts";
 import { createTestPki, startTlsServer, type TestPki } from "../support/tls-servers.ts";
 import { freePort } from "../support/ports.ts";
+
+/** How long a test waits for a message it expects (the device's deadlines are shorter). */
+const MESSAGE_WAIT_MS = 30_000;
 
 /** A subscriber with its own client certificate (CN "reader"): resolves once subscribed; `next()` gives the next message. */
 async function subscribe(port: number, pki: TestPki, reader: Issued, topic: string): Promise<{ next(): Promise<{ topic: string; payload: string }>; close(): void }> {
@@ -43,7 +51,15 @@ async function subscribe(port: number, pki: TestPki, reader: Issued, topic: stri
   });
   return {
     next: async () => {
-      if (messages.length === 0) await new Promise<void>((resolve) => waiters.push(resolve));
+      if (messages.length === 0) {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no message on ${topic} in ${MESSAGE_WAIT_MS / 1000} s`)), MESSAGE_WAIT_MS);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
       return messages.shift()!;
     },
     close: () => socket.destroy(),
@@ -134,6 +150,25 @@ describe("publishing to a real Mosquitto with mutual TLS (host runtime)", functi
     assert.equal(report.published, false, outcome.lines.join("\n"));
     assert.equal(report.error, "TLS_HANDSHAKE");
     assert.match(String(report.hint), /client certificate/, JSON.stringify(report));
+    assert.equal(exitCodeFor(outcome.result), 2, "npm start and upload exit 2");
+  });
+
+  it("a wrong password (a broker that checks user name and password): not published, MQTT_REFUSED with the CONNACK reason named; Mosquitto says 5, not 4", async () => {
+    const checking = await startTestMosquitto(pki, { passwords: { "device-01": "right-password" } });
+    try {
+      const outcome = await run(pki.client, { port: checking.port, username: "device-01", password: "wrong-password" });
+      const report = outcome.result!.report!;
+      assert.equal(report.published, false, outcome.lines.join("\n"));
+      assert.equal(report.error, "MQTT_REFUSED");
+      assert.equal(report.detail, "CONNACK 5: not authorised");
+      assert.match(String(report.hint), /credentials/);
+      assert.ok(!outcome.lines.join("\n").includes("wrong-password"), "the password is never printed");
+      assert.equal(exitCodeFor(outcome.result), 2);
+      const right = await run(pki.client, { port: checking.port, username: "device-01", password: "right-password" });
+      assert.equal(right.result?.report?.published, true, right.lines.join("\n"));
+    } finally {
+      await checking.stop();
+    }
   });
 
   it("a closed broker port: not published, REFUSED", async () => {
@@ -142,6 +177,35 @@ describe("publishing to a real Mosquitto with mutual TLS (host runtime)", functi
     const report = (outcome.result as unknown as Record<string, unknown>).report as Record<string, unknown>;
     assert.equal(report.published, false);
     assert.equal(report.error, "REFUSED");
+  });
+
+  it("checking every second, the broker restarted: the device reconnects and the next report arrives", async () => {
+    const config = appConfig({
+      url: checkerUrl,
+      ca: pemToBase64(pki.ca.certPem),
+      cert: pemToBase64(pki.client.certPem),
+      key: pemToBase64(pki.client.keyPem),
+      probe: false,
+      mqtt: mqtt({ everyMs: 1000 }),
+    });
+    const bundle = await buildBundle(config);
+    let output = "";
+    const runtime = createHostRuntime({ write: (text) => (output += text) });
+    closers.push(() => runtime.close());
+    const before = await subscribe(broker!.port, pki, reader, "espruino-tls-check/device-01/result");
+    runtime.run(bundle.code, "app.js");
+    const first = JSON.parse((await before.next()).payload) as ResultJson;
+    assert.equal(first.ok, true, output);
+    before.close();
+    await broker!.restart();
+    const after = await subscribe(broker!.port, pki, reader, "espruino-tls-check/device-01/result");
+    closers.push(() => after.close());
+    const next = JSON.parse((await after.next()).payload) as ResultJson;
+    assert.equal(next.ok, true);
+    runtime.close();
+    const results = output.split("\n").map(parseResultLine).filter((result) => result !== null);
+    assert.ok(results.some((result) => result.report?.published === true), output);
+    assert.match(output, /MQTT: \w+ .*; again in 2 s/, "the lost connection is said, and opened again after the first wait");
   });
 });
 

@@ -25,6 +25,16 @@ describe("result", () => {
     assert.equal(exitCodeFor({ ...ok, rating: "Something new" }, "bad"), 3, "an unknown rating is not taken as good");
   });
 
+  it("exits 2 when publishing was asked for and failed, whatever the check and the rating say", () => {
+    const published = { broker: "b:8883", topic: "t", published: true, cert_verified: true, ms: 5 };
+    const refused = { broker: "b:8883", topic: "t", published: false, error: "TLS_HANDSHAKE", detail: "d", hint: "h", ms: 5 };
+    assert.equal(exitCodeFor(result({ rating: "Probably Okay", report: published })), 0);
+    assert.equal(exitCodeFor(result({ rating: "Bad", report: published }), "bad"), 3);
+    assert.equal(exitCodeFor(result({ rating: "Probably Okay", report: refused })), 2);
+    assert.equal(exitCodeFor(result({ rating: "Bad", report: refused }), "bad"), 2);
+    assert.equal(exitCodeFor(result({ ok: false, report: published })), 2, "a failed check, published, is still a failed check");
+  });
+
   it("explains a rating from the fields", () => {
     const reasons = ratingReasons(result({ tls_version: "TLS 1.2", ephemeral_keys_supported: true, post_quantum_key_agreement: false, insecure_cipher_suites: {} }));
     assert.equal(reasons.length, 2);

@@ -8,6 +8,7 @@ import { espruinoPlatform } from "../../app/espruino.ts";
 import { main } from "../../app/main.ts";
 import type { CheckResult } from "../../app/report.ts";
 import { joinWifi } from "../../app/wifi.ts";
+import { embeddedConfig } from "../../scripts/build/embed.ts";
 import { createStub, resultOf, type Stub, type StubOptions } from "./espruino-stub.ts";
 
 export interface AppRun {
@@ -35,7 +36,7 @@ export function appConfig(overrides: Partial<AppConfig> = {}): AppConfig {
 export function runWithStub(options: StubOptions, config: AppConfig): AppRun {
   const stub = createStub(options);
   let finished: CheckResult | null = null;
-  main(config, espruinoPlatform(stub.globals), config.wifi ? joinWifi : null, (result) => {
+  main(embeddedConfig(config), espruinoPlatform(stub.globals), config.wifi ? joinWifi : null, (result) => {
     finished = result;
   });
   stub.clock.run();
