@@ -9,6 +9,7 @@ import { MQTT_DEFAULTS, type MqttConfig } from "../../app/config.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 import { type CertificateRole, type ClientCertificate, type Findings, resolveCa, resolveClientCertificate } from "./certificates.ts";
 import { fillTemplate, MQTT_PROFILES, type MqttProfile, type MqttProfileName } from "./mqtt-profiles.ts";
+import { type BrokerAddress, parseBrokerUrl as parseSharedBrokerUrl } from "../lib/broker-url.ts";
 
 /** The configuration keys for the broker (app.config.schema.json describes them). */
 export interface BrokerSettings {
@@ -43,31 +44,13 @@ export interface CheckCertificates extends ClientCertificate {
   ca: string | null;
 }
 
-export interface BrokerAddress {
-  host: string;
-  port: number;
-}
-
-/** mqtts://HOST[:PORT] -> host and port (8883 by default), or why not. */
+/** mqtts://HOST[:PORT] for the device: the tools' rules (scripts/lib/broker-url.ts), and what Espruino cannot take. */
 export function parseBrokerUrl(text: string): BrokerAddress | string {
-  if (/^mqtt:\/\//i.test(text)) {
-    return "plain mqtt:// is refused: it would send every RESULT and any password unencrypted, to a broker nobody verified; use mqtts://HOST[:PORT]";
-  }
-  if (!/^mqtts:\/\//.test(text)) return "must be mqtts://HOST[:PORT]";
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return "is not a URL: write it as mqtts://HOST[:PORT]";
-  }
-  if (!url.hostname) return "has no host name: write it as mqtts://HOST[:PORT]";
-  if (url.username || url.password) return "must not carry a user name or password: use --mqtt-username and MQTT_PASSWORD";
-  if (url.hostname.startsWith("[")) return "an IPv6 literal: Espruino's network stack takes host names and IPv4 addresses";
-  if (url.pathname !== "" && url.pathname !== "/") return "takes no path: the topic is --mqtt-topic";
-  if (url.search || url.hash) return "takes no query or fragment";
-  if (url.hostname.length > 127) return "host names longer than 127 characters do not fit Espruino's buffer";
-  if (url.port === "0") return "port 0 is not a port a broker listens on";
-  return { host: url.hostname, port: url.port ? Number(url.port) : MQTT_DEFAULTS.port };
+  const address = parseSharedBrokerUrl(text);
+  if (typeof address === "string") return address;
+  if (address.host.includes(":")) return "an IPv6 literal: Espruino's network stack takes host names and IPv4 addresses";
+  if (address.host.length > 127) return "host names longer than 127 characters do not fit Espruino's buffer";
+  return address;
 }
 
 const isIpAddress = (host: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(host);

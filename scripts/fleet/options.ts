@@ -8,11 +8,13 @@ import net from "node:net";
 import path from "node:path";
 import { defaultPkiDir, FILES } from "../checker/dev-pki.ts";
 import { checkClientCertificate, checkTrustAnchor } from "../certs/checks.ts";
+import { MQTT_DEFAULTS } from "../../app/config.ts";
+import { type BrokerAddress as SharedBrokerAddress, parseBrokerUrl as parseSharedBrokerUrl } from "../lib/broker-url.ts";
 import { UsageError } from "../lib/command.ts";
 import type { FailOn } from "../lib/result.ts";
 
 export const DEFAULT_TOPIC = "espruino-tls-check/+/result";
-export const DEFAULT_PORT = 8883;
+export const DEFAULT_PORT = MQTT_DEFAULTS.port;
 
 /** What commander hands over. */
 export interface FleetFlags {
@@ -31,9 +33,7 @@ export interface FleetFlags {
   webHost: string;
 }
 
-export interface BrokerAddress {
-  host: string;
-  port: number;
+export interface BrokerAddress extends SharedBrokerAddress {
   /** host:port, for messages. */
   name: string;
 }
@@ -58,29 +58,12 @@ export interface FleetOptions {
   web: { host: string; port: number } | null;
 }
 
-/** `mqtts://HOST[:PORT]` -> host and port; anything else is refused with the reason. */
+/** `mqtts://HOST[:PORT]` -> host and port (the tools' rules, scripts/lib/broker-url.ts); anything else is a usage error. */
 export function parseBrokerUrl(text: string): BrokerAddress {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
-  if (scheme === "mqtt" || scheme === "tcp") {
-    throw new UsageError(
-      `--broker ${text}: plain MQTT is refused: it sends every RESULT (and any password) unencrypted and lets anyone pose as the broker; use mqtts://HOST:PORT (MQTT over TLS, port ${DEFAULT_PORT})`,
-    );
-  }
-  if (scheme !== "mqtts") throw new UsageError(`--broker ${text}: expected mqtts://HOST[:PORT]`);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`--broker ${text}: not a URL (expected mqtts://HOST[:PORT])`);
-  }
-  if (url.username || url.password) {
-    throw new UsageError("--broker: no user name or password in the URL (it shows in the process list); use --username and MQTT_PASSWORD");
-  }
-  if ((url.pathname && url.pathname !== "/") || url.search || url.hash) throw new UsageError(`--broker ${text}: expected mqtts://HOST[:PORT], nothing after the port`);
-  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  if (!host) throw new UsageError(`--broker ${text}: no host`);
-  const port = url.port ? Number(url.port) : DEFAULT_PORT;
-  return { host, port, name: `${net.isIPv6(host) ? `[${host}]` : host}:${port}` };
+  const address = parseSharedBrokerUrl(text);
+  // A URL that carries a password is not repeated: the message would print it.
+  if (typeof address === "string") throw new UsageError(`--broker ${text.replace(/\/\/[^/@]*@/, "//***@")}: ${address}`);
+  return { ...address, name: `${net.isIPv6(address.host) ? `[${address.host}]` : address.host}:${address.port}` };
 }
 
 /** Why `filter` is not an MQTT 3.1.1 topic filter, or null when it is one. */

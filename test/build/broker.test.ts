@@ -141,7 +141,7 @@ describe("config: the MQTT broker", () => {
       ["https://broker.test", /must be mqtts:\/\/HOST\[:PORT\]/],
       ["mqtts://user:pw@broker.test", /MQTT_PASSWORD/],
       ["mqtts://[::1]:8883", /IPv6/],
-      ["mqtts://broker.test/topic", /--mqtt-topic/],
+      ["mqtts://broker.test/topic", /takes nothing after the port \(the topic is a setting of its own\)/],
       ["mqtts://broker.test:0", /port 0/],
     ] as const) {
       assert.match(problems({ mqtt: url, mqttClientId: "d" }).join(), reason, url);
