@@ -7,9 +7,10 @@
 //   npm start -- --mqtt                                    publish the RESULT to a broker of its own, show what arrives
 //   npm start -- --mqtt mqtts://HOST:PORT --mqtt-ca FILE   publish it to a real broker
 //   npm start -- --serve [--host ADDR] [--port N]          only the checker, for a real board
+//   npm start -- --rate-at 2026-12-15T00:00:00Z            the checker rates as if it were then
 import os from "node:os";
 import path from "node:path";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { type DevPki, ensureDevPki, validateSan } from "./checker/dev-pki.ts";
 import { startChecker } from "./checker/server.ts";
@@ -37,6 +38,22 @@ interface StartFlags extends ConfigFlags {
   san: string[];
   failOn?: FailOn;
   mtls?: boolean;
+  rateAt?: Date;
+  pkiDir?: string;
+  verbose?: boolean;
+}
+
+/** An ISO 8601 instant, naming the flag in the complaint. */
+function isoInstant(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d\d-\d\d/.test(value) || Number.isNaN(date.getTime())) throw new InvalidArgumentError(`--rate-at takes an ISO date, e.g. 2026-12-15T00:00:00Z, not "${value}"`);
+  return date;
+}
+
+/** What the local checker is told, from the flags: its rating clock and its log. */
+function checkerFlags(flags: StartFlags): { now?: () => Date; log?: (message: string) => void } {
+  const rateAt = flags.rateAt;
+  return { now: rateAt ? () => rateAt : undefined, log: flags.verbose ? (message) => say(pc.dim(message)) : undefined };
 }
 
 function program(): Command {
@@ -52,7 +69,10 @@ function program(): Command {
       .option("--serve", "only run the checker, for a real device on the network; prints the CA to pin")
       .option("--host <addr>", "--serve: address to listen on", "127.0.0.1")
       .addOption(new Option("--port <n>", "--serve: port to listen on (default 8443)").argParser(wholeNumber("--port")))
-      .option("--san <name>", "--serve: extra host name or IP address for the server certificate (repeatable)", (value: string, all: string[]) => [...all, value], []),
+      .option("--san <name>", "--serve: extra host name or IP address for the server certificate (repeatable)", (value: string, all: string[]) => [...all, value], [])
+      .addOption(new Option("--rate-at <iso-date>", "the local checker rates as if it were this time (to see howsmyssl's cutovers coming)").argParser(isoInstant))
+      .option("--pki-dir <dir>", "the development PKI's folder (default .dev-pki)")
+      .option("--verbose", "--serve: also log ClientHellos the checker could not read and failed handshakes"),
     {
       url: "check this endpoint instead of the local checker (default: the local checker; the configuration's url is not used)",
       ca: "PEM file of the CA to pin (default: the local checker's CA; with --url: the configuration's, else certs/isrg-root-x1.pem)",
@@ -82,13 +102,14 @@ async function serve(flags: StartFlags): Promise<number> {
   await checkListenAddress(host, port, { hostFlag: "--host", portFlag: "--port" });
   if (host === "0.0.0.0") sans.push(...lanAddresses());
   else if (!["127.0.0.1", "localhost"].includes(host)) sans.push(host);
-  const pki = await ensureDevPki(undefined, sans);
+  const pki = await ensureDevPki(flags.pkiDir, sans);
   for (const change of pki.changes) say(pc.dim(`dev PKI: ${change}`));
   const checker = await startChecker({
     host,
     port,
     pki: { caPem: pki.caPem, serverCertPem: pki.serverCertPem, serverKeyPem: pki.serverKeyPem },
     requireClientCert: flags.mtls,
+    ...checkerFlags(flags),
     onCheck: (observed) => {
       const answer = observed.answer;
       say(`${currentTime().toISOString()} ${answer.tls_version}, ${answer.rating}, SNI ${observed.hello.serverName ?? "none"}, ${answer.given_cipher_suites.length} suites`);
@@ -126,11 +147,11 @@ async function startServers(flags: StartFlags): Promise<Servers> {
   if (flags.url && flags.mtls) throw new UsageError("--mtls is for the local checker; with --url give --cert and --key");
   if (!flags.url && flags.ca === false) throw new UsageError("--no-ca needs --url: the local checker is always checked against its CA");
   if (flags.url && flags.mqtt !== true) return servers;
-  const pki = await ensureDevPki();
+  const pki = await ensureDevPki(flags.pkiDir);
   for (const change of pki.changes) say(pc.dim(`dev PKI: ${change}`));
   const serverPki = { caPem: pki.caPem, serverCertPem: pki.serverCertPem, serverKeyPem: pki.serverKeyPem };
   if (!flags.url) {
-    const checker = await startChecker({ pki: serverPki, requireClientCert: flags.mtls });
+    const checker = await startChecker({ pki: serverPki, requireClientCert: flags.mtls, ...checkerFlags(flags) });
     servers.closers.push(() => checker.close());
     say(pc.dim(`local checker on ${checker.url}${flags.mtls ? " (client certificate required)" : ""}`));
     servers.configFlags = { ...flags, url: checker.url, ca: flags.ca ?? pki.caPath };

@@ -24,6 +24,7 @@ const CASES: BadInput[] = [
   { what: "--serve on a port in use", script: "start", args: ["--serve", "--port", "PORT"], expect: /^error: --port \d+: port \d+ on 127\.0\.0\.1 is already in use .*; try --port \d+$/ },
   { what: "--serve --host with an impossible IPv4 address", script: "start", args: ["--serve", "--host", "999.1.1.1"], expect: /^error: --host "999\.1\.1\.1": not a valid IP address$/ },
   { what: "--serve --host with a name that does not resolve", script: "start", args: ["--serve", "--host", "nosuch.invalid"], expect: /^error: --host nosuch\.invalid: no such host/ },
+  { what: "--rate-at that is not a date", script: "start", args: ["--rate-at", "yesterday"], expect: /^error: option '--rate-at <iso-date>' argument 'yesterday' is invalid\. --rate-at takes an ISO date/ },
   { what: "--serve --host that is not this machine's", script: "start", args: ["--serve", "--host", "192.0.2.1"], expect: /^error: --host 192\.0\.2\.1: not an address of this machine/ },
   { what: "a number as the SSID", script: "build", args: ["--config", "CONFIG"], config: '{"wifiSsid":12}', expect: /: wifiSsid \(--wifi-ssid\) must be a string \(got 12\)$/ },
   { what: "ca 0 (once read standard input)", script: "build", args: ["--config", "CONFIG"], config: '{"ca":0}', expect: /: ca \(--ca\) must be a string or null \(got 0\)$/ },

@@ -4,15 +4,15 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import https from "node:https";
 import os from "node:os";
-import net from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseResultLine } from "../scripts/lib/result.ts";
 import { currentTime } from "../scripts/lib/clock.ts";
 import { CUTOVERS } from "../scripts/lib/cutovers.ts";
+import { REPO_ROOT as ROOT } from "../scripts/lib/paths.ts";
 import { plainEnv } from "./support/plain-env.ts";
+import { freePort } from "./support/ports.ts";
+import { scriptCommand } from "./support/run-script.ts";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 interface Run {
   code: number | null;
@@ -20,6 +20,7 @@ interface Run {
   stderr: string;
 }
 
+/** npm start (on `node`, this one unless told), with `onStdout` told of all it has printed so far. */
 function start(
   args: string[],
   onStdout?: (text: string, child: ChildProcess) => void,
@@ -28,7 +29,8 @@ function start(
   node = process.execPath,
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node, ["--import", "tsx", "scripts/start.ts", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const [, ...argv] = scriptCommand("start", args);
+    const child = spawn(node, argv, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => {
@@ -50,15 +52,6 @@ function start(
 function result(run: Run) {
   const line = run.stdout.split("\n").find((text) => text.includes("RESULT {"));
   return line ? parseResultLine(line) : null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe("npm start", function () {
@@ -208,7 +201,7 @@ describe("npm start", function () {
       const ca = stdout.slice(stdout.indexOf("-----BEGIN CERTIFICATE-----"), stdout.indexOf("-----END CERTIFICATE-----") + 25);
       answered = new Promise<string>((resolve, reject) => {
         https
-          .get({ host: "127.0.0.1", port, path: "/a/check", ca }, (response) => {
+          .get({ host: "127.0.0.1", port, path: "/a/check", ca, agent: false }, (response) => {
             let body = "";
             response.on("data", (data) => (body += data));
             response.on("end", () => {
@@ -228,5 +221,42 @@ describe("npm start", function () {
     const body = JSON.parse(await answered!);
     assert.equal(typeof body.rating, "string");
     assert.match(run.stdout, /TLS 1\.[23], /, "each check is logged");
+  });
+
+  it("--serve --rate-at rates as if it were then; --pki-dir and --san shape its own PKI; no private key printed", async () => {
+    const pkiDir = fs.mkdtempSync(path.join(os.tmpdir(), "start-serve-pki-"));
+    try {
+      const port = await freePort();
+      let answered: Promise<string> | null = null;
+      const args = ["--serve", "--port", String(port), "--pki-dir", pkiDir, "--san", "checker.test", "--rate-at", "2027-01-01T00:00:00Z"];
+      const run = await start(args, (stdout, child) => {
+        if (answered || !stdout.includes("-----END CERTIFICATE-----")) return;
+        const ca = stdout.slice(stdout.indexOf("-----BEGIN CERTIFICATE-----"), stdout.indexOf("-----END CERTIFICATE-----") + 25);
+        answered = new Promise<string>((resolve, reject) => {
+          // A client with no post-quantum group: Bad once past 2026-12-14, whatever today is.
+          https
+            .get({ host: "127.0.0.1", port, path: "/a/check", ca, agent: false, ecdhCurve: "X25519:P-256" }, (response) => {
+              let body = "";
+              response.on("data", (data) => (body += data));
+              response.on("end", () => {
+                child.kill("SIGINT");
+                resolve(body);
+              });
+            })
+            .on("error", (error) => {
+              child.kill("SIGINT");
+              reject(error);
+            });
+        });
+      });
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.equal((JSON.parse(await answered!) as { rating: string }).rating, "Bad");
+      assert.match(run.stdout, /server certificate names: localhost, 127\.0\.0\.1, checker\.test/);
+      assert.ok(fs.existsSync(path.join(pkiDir, "ca.pem")), "the dev PKI went to --pki-dir");
+      assert.ok(!run.stdout.includes("PRIVATE KEY"));
+      assert.match(run.stdout, /TLS 1\.3, Bad, SNI none/);
+    } finally {
+      fs.rmSync(pkiDir, { recursive: true, force: true });
+    }
   });
 });
