@@ -28,7 +28,7 @@ import { describeHandshake } from "./host/tls.ts";
 import { addFirmwareOptions, chosenFirmware } from "./host/firmware-option.ts";
 import { parseBrokerUrl } from "./build/broker.ts";
 import { type EmbeddedBroker, startEmbeddedBroker } from "./mqtt/embedded-broker.ts";
-import { readReceived, renderReceived, type ReceivedResult } from "./mqtt/received.ts";
+import { ReceivedView } from "./mqtt/received.ts";
 import type { PublishReport } from "../app/result.ts";
 
 interface StartFlags extends ConfigFlags {
@@ -184,18 +184,25 @@ function ownBrokerFlags(configFlags: ConfigFlags, given: StartFlags, broker: Emb
   return out;
 }
 
-/** Subscribes on npm start's own broker to the device's topic and prints what arrives. */
-async function watchTopic(broker: EmbeddedBroker, topic: string): Promise<{ received: ReceivedResult[]; arrival: Promise<void> }> {
-  const received: ReceivedResult[] = [];
+/** Subscribes on npm start's own broker to the device's topic and shows what arrives as the fleet view would. */
+async function watchTopic(broker: EmbeddedBroker, topic: string, clientId: string): Promise<TopicWatch> {
+  const view = new ReceivedView(topic, clientId);
+  const watch: TopicWatch = { received: 0, arrival: Promise.resolve() };
   let arrived = () => {};
-  const arrival = new Promise<void>((resolve) => (arrived = resolve));
+  watch.arrival = new Promise<void>((resolve) => (arrived = resolve));
   await broker.subscribe(topic, (message) => {
-    received.push(readReceived(message.topic, message.payload));
+    watch.received++;
     say(pc.bold(`received on ${broker.url}, topic ${message.topic}:`));
-    for (const line of renderReceived(received.slice(-1))) say("  " + line);
+    for (const line of view.record(message.topic, message.payload)) say("  " + line);
     arrived();
   });
-  return { received, arrival };
+  return watch;
+}
+
+/** What arrived on the watched topic: how many messages, and the first one's arrival. */
+interface TopicWatch {
+  received: number;
+  arrival: Promise<void>;
 }
 
 /** How long to wait for a publish the RESULT says went through to reach the subscriber (it is in-process). */
@@ -211,7 +218,7 @@ async function check(flags: StartFlags, firmware: Firmware): Promise<number> {
       say(`note: npm start checks its local checker, not the url in ${path.relative(process.cwd(), resolved.file!.path)}; to check that one: npm start -- --url ${configuredUrl}`);
     }
     const mqtt = resolved.config.mqtt;
-    const watch = servers.broker && mqtt ? await watchTopic(servers.broker, mqtt.topic) : null;
+    const watch = servers.broker && mqtt ? await watchTopic(servers.broker, mqtt.topic, mqtt.clientId) : null;
     const bundle = await buildBundle({ ...resolved.config, wifi: null });
     if (rejected(bundle)) {
       fail("the bundle uses JavaScript that Espruino cannot run:\n" + formatProblems(bundle.problems, "dist/app.js"));
@@ -244,7 +251,7 @@ async function check(flags: StartFlags, firmware: Firmware): Promise<number> {
 }
 
 /** One line on the publish (the RESULT's report), and on npm start's own broker, whether it arrived. */
-async function tellPublished(report: PublishReport, watch: { received: ReceivedResult[]; arrival: Promise<void> } | null): Promise<void> {
+async function tellPublished(report: PublishReport, watch: TopicWatch | null): Promise<void> {
   if (!report.published) {
     fail(`not published to ${report.broker}: ${report.error} ${report.detail}; ${report.hint}`);
     return;
@@ -252,7 +259,7 @@ async function tellPublished(report: PublishReport, watch: { received: ReceivedR
   say(`published to ${report.broker}, topic ${report.topic}, broker ${report.cert_verified ? "verified" : "NOT verified"}, ${report.ms} ms`);
   if (!watch) return;
   await Promise.race([watch.arrival, new Promise((resolve) => setTimeout(resolve, ARRIVAL_WAIT_MS).unref())]);
-  if (watch.received.length === 0) fail(`nothing arrived on ${report.topic} within ${ARRIVAL_WAIT_MS / 1000} s`);
+  if (watch.received === 0) fail(`nothing arrived on ${report.topic} within ${ARRIVAL_WAIT_MS / 1000} s`);
 }
 
 async function main(): Promise<number> {

@@ -178,7 +178,8 @@ describe("npm start", function () {
     const shown = run.stdout.split("\n");
     const at = shown.findIndex((line) => /^received on mqtts:\/\/localhost:\d+, topic espruino-tls-check\/host-runtime\/result:$/.test(line));
     assert.ok(at >= 0, run.stdout);
-    assert.match(shown[at + 1], /^ {2}espruino-tls-check\/host-runtime\/result: ok, Probably Okay, TLS 1\.3, cert_verified true, mem_peak \d+, \d+ ms, firmware 2v29$/);
+    assert.match(shown[at + 1], /^ {2} +device +last seen \(UTC\) +status +rating +TLS +verified +mem_peak +ms/, "the fleet view's table");
+    assert.match(shown[at + 2], /^ {2} +host-runtime +\S+ +ok +Probably Okay +1\.3 +yes +\d+ +\d+ +1$/);
     assert.match(run.stdout, /published to localhost:\d+, topic espruino-tls-check\/host-runtime\/result, broker verified/);
   });
 

@@ -1,35 +1,28 @@
-// What arrived on a broker's result topics, as npm start shows it after a
-// check published there. SEAM for the fleet view: once scripts/fleet/ lands,
-// `renderReceived` is where its table for these devices goes (same input:
-// every RESULT received so far, newest last).
-import type { ResultJson } from "../lib/result.ts";
+// What arrived on npm start's own broker, shown as the fleet view shows a
+// fleet (scripts/fleet/): the same table model and the same table, here with
+// the one device that published.
+import pc from "picocolors";
+import { FleetTable } from "../fleet/devices.ts";
+import { summaryLine, tableLines } from "../fleet/terminal.ts";
+import { currentTime } from "../lib/clock.ts";
 
-export interface ReceivedResult {
-  topic: string;
-  /** The RESULT object, or null when the payload was not one. */
-  result: ResultJson | null;
-  /** The payload as it came (for one that was not a RESULT). */
-  payload: string;
-}
+/** The fleet view of one topic: the device's id is the topic level that holds its client id. */
+export class ReceivedView {
+  private readonly table: FleetTable;
 
-/** A received message, read as a RESULT object (the device publishes exactly resultObject's JSON). */
-export function readReceived(topic: string, payload: Buffer): ReceivedResult {
-  const text = payload.toString("utf8");
-  let result: ResultJson | null = null;
-  try {
-    const value = JSON.parse(text) as unknown;
-    if (value && typeof value === "object" && typeof (value as ResultJson).ok === "boolean") result = value as ResultJson;
-  } catch {
-    // not JSON: shown as it came
+  constructor(topic: string, clientId: string) {
+    const levels = topic.split("/");
+    const filter = levels.map((level) => (level === clientId ? "+" : level)).join("/");
+    // The fleet view's default: a rating of Bad is marked.
+    this.table = new FleetTable(filter, "bad");
   }
-  return { topic, result, payload: text };
-}
 
-/** One line per message: topic, then ok and the rating or the failure, TLS version, verification, memory, time. */
-export function renderReceived(received: readonly ReceivedResult[]): string[] {
-  return received.map(({ topic, result, payload }) => {
-    if (!result) return `${topic}: not a RESULT: ${JSON.stringify(payload.slice(0, 80))}`;
-    const outcome = result.ok ? `ok, ${result.rating ?? "?"}, ${result.tls_version ?? "?"}` : `${result.error}: ${result.detail}`;
-    return `${topic}: ${outcome}, cert_verified ${String(result.cert_verified)}, mem_peak ${String(result.mem_peak)}, ${result.ms} ms, firmware ${result.firmware}`;
-  });
+  /** Takes one message; returns the table (header, a row per device) and its summary line. */
+  record(topic: string, payload: Buffer): string[] {
+    const now = currentTime();
+    this.table.record(topic, payload, now);
+    const rows = this.table.rows();
+    const summary = this.table.summary();
+    return [...tableLines(rows, pc, now), summaryLine(rows, summary.messages, this.table.malformedSummary(), pc)];
+  }
 }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import tls from "node:tls";
 import mqttPacket from "mqtt-packet";
 import { type EmbeddedBroker, startEmbeddedBroker } from "../../scripts/mqtt/embedded-broker.ts";
-import { readReceived, renderReceived } from "../../scripts/mqtt/received.ts";
+import { ReceivedView } from "../../scripts/mqtt/received.ts";
 import { issueLeaf, type Issued } from "../../scripts/certs/issue.ts";
 import { createTestPki, type TestPki } from "../support/tls-servers.ts";
 
@@ -59,18 +59,14 @@ describe("npm start's own MQTT broker", function () {
     }
   });
 
-  it("shows each RESULT received on one line, and anything else as it came", () => {
+  it("shows what arrived as the fleet view's table: one row for the device, named by its client id; a payload that is no RESULT counted", () => {
+    const view = new ReceivedView("espruino-tls-check/kitchen-7/result", "kitchen-7");
     const result = { ok: true, url: "u", rating: "Probably Okay", tls_version: "TLS 1.3", cert_verified: true, mem_peak: 2855, ms: 133, firmware: "2v29" };
-    const failed = { ok: false, url: "u", error: "REFUSED", detail: "Unable to create socket", hint: "h", ms: 4, mem_peak: null, firmware: "2v29" };
-    const lines = renderReceived([
-      readReceived("t/a", Buffer.from(JSON.stringify(result))),
-      readReceived("t/b", Buffer.from(JSON.stringify(failed))),
-      readReceived("t/c", Buffer.from("hello")),
-    ]);
-    assert.deepEqual(lines, [
-      "t/a: ok, Probably Okay, TLS 1.3, cert_verified true, mem_peak 2855, 133 ms, firmware 2v29",
-      "t/b: REFUSED: Unable to create socket, cert_verified undefined, mem_peak null, 4 ms, firmware 2v29",
-      't/c: not a RESULT: "hello"',
-    ]);
+    const lines = view.record("espruino-tls-check/kitchen-7/result", Buffer.from(JSON.stringify(result)));
+    assert.match(lines[0], /device\s+last seen \(UTC\)\s+status\s+rating\s+TLS\s+verified\s+mem_peak\s+ms/);
+    assert.match(lines[1], /^\s*kitchen-7\s+\S+\s+ok\s+Probably Okay\s+1\.3\s+yes\s+2855\s+133\s+1$/);
+    assert.match(lines[2], /^1 device, 1 message$/);
+    const more = view.record("espruino-tls-check/kitchen-7/result", Buffer.from("hello"));
+    assert.match(more[more.length - 1], /^1 device, 2 messages, 1 malformed \(last: espruino-tls-check\/kitchen-7\/result: /);
   });
 });
