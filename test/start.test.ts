@@ -194,15 +194,16 @@ describe("npm start", function () {
     assert.match(run.stderr, new RegExp(`^error: not published to 127\\.0\\.0\\.1:${port}: REFUSED .*; Check host, port, server and firewall\\.$`, "m"));
   });
 
-  it("--serve runs only the checker, prints the CA to pin, and stops on SIGINT", async () => {
+  /** npm start -- --serve ARGS: once it has printed its CA, one GET /a/check with `request`'s options, then Ctrl-C. */
+  async function serveAndAsk(args: string[], request: https.RequestOptions = {}): Promise<{ run: Run; body: { rating: string } }> {
     const port = await freePort();
     let answered: Promise<string> | null = null;
-    const run = await start(["--serve", "--port", String(port)], (stdout, child) => {
+    const run = await start(["--serve", "--port", String(port), ...args], (stdout, child) => {
       if (answered || !stdout.includes("-----END CERTIFICATE-----")) return;
       const ca = stdout.slice(stdout.indexOf("-----BEGIN CERTIFICATE-----"), stdout.indexOf("-----END CERTIFICATE-----") + 25);
       answered = new Promise<string>((resolve, reject) => {
         https
-          .get({ host: "127.0.0.1", port, path: "/a/check", ca, agent: false }, (response) => {
+          .get({ host: "127.0.0.1", port, path: "/a/check", ca, agent: false, ...request }, (response) => {
             let body = "";
             response.on("data", (data) => (body += data));
             response.on("end", () => {
@@ -218,8 +219,12 @@ describe("npm start", function () {
     });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, new RegExp(`checker listening on https://127\\.0\\.0\\.1:${port}/a/check`));
+    return { run, body: JSON.parse(await answered!) as { rating: string } };
+  }
+
+  it("--serve runs only the checker, prints the CA to pin, and stops on SIGINT", async () => {
+    const { run, body } = await serveAndAsk([]);
     assert.match(run.stdout, /CA to pin: \.dev-pki\/ca\.pem/);
-    const body = JSON.parse(await answered!);
     assert.equal(typeof body.rating, "string");
     assert.match(run.stdout, /TLS 1\.[23], /, "each check is logged");
   });
@@ -227,31 +232,9 @@ describe("npm start", function () {
   it("--serve --rate-at rates as if it were then; --pki-dir and --san shape its own PKI; no private key printed", async () => {
     const pkiDir = fs.mkdtempSync(path.join(os.tmpdir(), "start-serve-pki-"));
     try {
-      const port = await freePort();
-      let answered: Promise<string> | null = null;
-      const args = ["--serve", "--port", String(port), "--pki-dir", pkiDir, "--san", "checker.test", "--rate-at", "2027-01-01T00:00:00Z"];
-      const run = await start(args, (stdout, child) => {
-        if (answered || !stdout.includes("-----END CERTIFICATE-----")) return;
-        const ca = stdout.slice(stdout.indexOf("-----BEGIN CERTIFICATE-----"), stdout.indexOf("-----END CERTIFICATE-----") + 25);
-        answered = new Promise<string>((resolve, reject) => {
-          // A client with no post-quantum group: Bad once past 2026-12-14, whatever today is.
-          https
-            .get({ host: "127.0.0.1", port, path: "/a/check", ca, agent: false, ecdhCurve: "X25519:P-256" }, (response) => {
-              let body = "";
-              response.on("data", (data) => (body += data));
-              response.on("end", () => {
-                child.kill("SIGINT");
-                resolve(body);
-              });
-            })
-            .on("error", (error) => {
-              child.kill("SIGINT");
-              reject(error);
-            });
-        });
-      });
-      assert.equal(run.code, 0, run.stdout + run.stderr);
-      assert.equal((JSON.parse(await answered!) as { rating: string }).rating, "Bad");
+      // A client with no post-quantum group: Bad once past 2026-12-14, whatever today is.
+      const { run, body } = await serveAndAsk(["--pki-dir", pkiDir, "--san", "checker.test", "--rate-at", "2027-01-01T00:00:00Z"], { ecdhCurve: "X25519:P-256" });
+      assert.equal(body.rating, "Bad");
       assert.match(run.stdout, /server certificate names: localhost, 127\.0\.0\.1, checker\.test/);
       assert.ok(fs.existsSync(path.join(pkiDir, "ca.pem")), "the dev PKI went to --pki-dir");
       assert.ok(!run.stdout.includes("PRIVATE KEY"));
