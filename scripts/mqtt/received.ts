@@ -3,14 +3,16 @@
 // the one device that published.
 import pc from "picocolors";
 import { FleetTable } from "../fleet/devices.ts";
-import { summaryLine, tableLines } from "../fleet/terminal.ts";
+import { type Colors, summaryLine, tableLines } from "../fleet/terminal.ts";
 import { currentTime } from "../lib/clock.ts";
 
 /** The fleet view of one topic: the device's id is the topic level that holds its client id. */
 export class ReceivedView {
   private readonly table: FleetTable;
+  private readonly colors: Colors;
 
-  constructor(topic: string, clientId: string) {
+  constructor(topic: string, clientId: string, colors: Colors = pc) {
+    this.colors = colors;
     const levels = topic.split("/");
     const filter = levels.map((level) => (level === clientId ? "+" : level)).join("/");
     // The fleet view's default: a rating of Bad is marked.
@@ -23,6 +25,6 @@ export class ReceivedView {
     this.table.record(topic, payload, now);
     const rows = this.table.rows();
     const summary = this.table.summary();
-    return [...tableLines(rows, pc, now), summaryLine(rows, summary.messages, this.table.malformedSummary(), pc)];
+    return [...tableLines(rows, this.colors, now), summaryLine(rows, summary.messages, this.table.malformedSummary(), this.colors)];
   }
 }

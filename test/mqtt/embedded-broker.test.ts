@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import tls from "node:tls";
 import mqttPacket from "mqtt-packet";
+import pc from "picocolors";
 import { type EmbeddedBroker, startEmbeddedBroker } from "../../scripts/mqtt/embedded-broker.ts";
 import { ReceivedView } from "../../scripts/mqtt/received.ts";
 import { issueLeaf, type Issued } from "../../scripts/certs/issue.ts";
@@ -60,7 +61,8 @@ describe("npm start's own MQTT broker", function () {
   });
 
   it("shows what arrived as the fleet view's table: one row for the device, named by its client id; a payload that is no RESULT counted", () => {
-    const view = new ReceivedView("espruino-tls-check/kitchen-7/result", "kitchen-7");
+    // Colours off whatever the environment says (CI may set FORCE_COLOR).
+    const view = new ReceivedView("espruino-tls-check/kitchen-7/result", "kitchen-7", pc.createColors(false));
     const result = { ok: true, url: "u", rating: "Probably Okay", tls_version: "TLS 1.3", cert_verified: true, mem_peak: 2855, ms: 133, firmware: "2v29" };
     const lines = view.record("espruino-tls-check/kitchen-7/result", Buffer.from(JSON.stringify(result)));
     assert.match(lines[0], /device\s+last seen \(UTC\)\s+status\s+rating\s+TLS\s+verified\s+mem_peak\s+ms/);
