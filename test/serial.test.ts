@@ -199,7 +199,7 @@ describe("upload and repl over a serial line (the serial bench: socat pseudo-ter
     assert.equal(await exitCode(run), 1, run.stderr());
     const errors = run.stderr().split("\n").filter((line) => line.startsWith("error:"));
     assert.equal(errors.length, 1, run.stderr());
-    assert.match(errors[0], /went away during the upload \(unplugged, or the board reset\?\): its boot code \(Storage \.bootcde\) is incomplete and will fail at the next start; upload again\./);
+    assert.match(errors[0], /went away during the upload \(unplugged, or the board reset\?\): its boot code \(Storage \.bootcde\) is incomplete and will fail at the next start; upload again\./, run.stderr());
     assert.doesNotMatch(run.stderr(), /upload sent|100%/);
     assert.equal(resultIn(run.stdout()), null);
   });

@@ -2,6 +2,7 @@
 // connecting (with the CLI's failures read into problems), the upload going
 // out (progress, stalls), then the board's lines until its RESULT, an error
 // or a timeout. The result is the exit code of `npm run upload`.
+import { existsSync } from "node:fs";
 import { cliArgs } from "./espruino-cli.ts";
 import type { BoardEnv, CliEvent } from "./cli-output.ts";
 import { boardAnswerKind, connectProblemOf, explainWithFacts, openCli, type CliConnection, type OpenCliOptions } from "./cli-connection.ts";
@@ -41,6 +42,8 @@ export interface UploadSessionOptions {
   /** Aborting stops the CLI and ends the upload (exit 130). */
   signal?: AbortSignal;
   startCli?: OpenCliOptions["startCli"];
+  /** Whether a serial device file is there now (tests stand in for the file system). */
+  deviceFileExists?: (path: string) => boolean;
 }
 
 /** Runs the CLI and follows what it reports, until RESULT, an error or a timeout; returns the exit code. */
@@ -255,8 +258,16 @@ class UploadSession {
 
   private cliEnded(code: number | null, signal: NodeJS.Signals | null): void {
     const notes = this.lastNotes();
+    // A serial port that goes away can end the CLI with an error of its own
+    // (a write to the closed port) before it says "Disconnected.".
+    if (!this.connection.interpreter.sent && this.serialDeviceGone()) return this.disconnected();
     if (this.connection.interpreter.sent) this.end(EXIT.CHECK_FAILED, [`the espruino CLI ended before the board printed RESULT${notes}`]);
     else this.end(EXIT.USAGE, [`the espruino CLI ended (${signal ?? `exit code ${code}`}) before the upload was done${notes}`]);
+  }
+
+  private serialDeviceGone(): boolean {
+    const { port, deviceFileExists = existsSync } = this.options;
+    return port.kind === "serial" && !deviceFileExists(port.path);
   }
 
   private lastNotes(): string {

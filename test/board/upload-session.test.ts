@@ -160,6 +160,21 @@ describe("upload-session", () => {
     assert.match(shown.text("fail")[0], /^the espruino CLI ended \(exit code 0\) before the upload was done:\n(.*\n)*ERROR something the CLI had to say$/);
   });
 
+  it("a serial port whose device file is gone when the CLI ends mid-upload (its write to the closed port threw): the port went away, exit 1", async () => {
+    const port: PortSpec = { kind: "serial", path: "/dev/ttyUSB7" };
+    const crash: Line[] = [["stderr", "TypeError: Cannot read properties of undefined (reading 'write')"], ["stderr", "    at Object.writeSerial (serial_node_serial.js:105:16)"]];
+    const lines = [...until(/^serial: Sending "\\u0010load/), ...crash];
+    for (const [fileThere, expected] of [
+      [false, /^\/dev\/ttyUSB7 went away during the upload \(unplugged, or the board reset\?\): its boot code \(Storage \.bootcde\) is incomplete/],
+      [true, /^the espruino CLI ended \(exit code 1\) before the upload was done:\n(.*\n)*TypeError: Cannot read properties/],
+    ] as const) {
+      const { code, shown } = await session(lines, { port, deviceFileExists: () => fileThere }, (cli) => cli.exit(1));
+      assert.equal(code, 1);
+      assert.equal(shown.text("fail").length, 1, shown.text("fail").join("\n"));
+      assert.match(shown.text("fail")[0], expected);
+    }
+  });
+
   it("Unable to connect!: says so with the CLI's last notes, exit 1", async () => {
     const lines: Line[] = [["stdout", "Connecting to 'tcp://127.0.0.1:2323'"], ["stderr", "something went wrong"], ["stdout", "Unable to connect!"]];
     const { code, shown } = await session(lines);
