@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import * as esbuild from "esbuild";
 import { runScriptToEnd } from "./support/run-script.ts";
+import { bundleSnippet } from "./support/snippet-bundle.ts";
 
 /** npm run gate, run from `cwd` (the tests' temporary folder). */
 async function runCli(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -28,17 +28,7 @@ describe("gate CLI (scripts/gate.ts)", function () {
   });
 
   it("lists the problems, mapped through <bundle>.map, and exits 1", async () => {
-    writeFileSync(path.join(dir, "src.ts"), "export const f = (o: { a: number }) => {\n  const { a } = o;\n  return a;\n};\n");
-    await esbuild.build({
-      entryPoints: [path.join(dir, "src.ts")],
-      bundle: true,
-      format: "iife",
-      target: "es2019",
-      minify: true,
-      sourcemap: "external",
-      outfile: path.join(dir, "dist", "app.js"),
-      logLevel: "silent",
-    });
+    await bundleSnippet(dir, { "src.ts": "export const f = (o: { a: number }) => {\n  const { a } = o;\n  return a;\n};\n" }, "src.ts");
     const result = await runCli(["dist/app.js"], dir);
     assert.equal(result.status, 1);
     const lines = result.stdout.trim().split("\n");

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import * as esbuild from "esbuild";
 import { SourceMapGenerator } from "source-map-js";
 import { checkBundle, formatProblems, type Problem } from "../../scripts/gate/gate.ts";
 import { DEFAULTS, type AppConfig } from "../../app/config.ts";
 import { buildBundle, terminateBareReturns } from "../../scripts/build/bundle.ts";
+import { bundleSnippet } from "../support/snippet-bundle.ts";
 import { ALLOWED_JS, FORBIDDEN_CASES, WARNING_CASES } from "./cases.ts";
 
 function describeProblems(problems: Problem[]): string {
@@ -243,23 +243,7 @@ describe("gate: esbuild bundles", function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function build(files: Record<string, string>, entry: string): Promise<{ code: string; map: string }> {
-    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-    const result = await esbuild.build({
-      entryPoints: [path.join(dir, entry)],
-      bundle: true,
-      format: "iife",
-      target: "es2019",
-      minify: true,
-      sourcemap: "external",
-      outfile: path.join(dir, "dist", "app.js"),
-      write: false,
-      logLevel: "silent",
-    });
-    const code = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
-    const map = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
-    return { code, map };
-  }
+  const build = (files: Record<string, string>, entry: string) => bundleSnippet(dir, files, entry);
 
   it("maps a problem in a minified bundle back to the original file and line", async () => {
     const { code, map } = await build(
