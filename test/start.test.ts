@@ -6,7 +6,6 @@ import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { parseResultLine } from "../scripts/lib/result.ts";
-import { currentTime } from "../scripts/lib/clock.ts";
 import { CUTOVERS } from "../scripts/lib/cutovers.ts";
 import { REPO_ROOT as ROOT } from "../scripts/lib/paths.ts";
 import { plainEnv } from "./support/plain-env.ts";
@@ -72,17 +71,21 @@ describe("npm start", function () {
     assert.match(run.stdout, /negotiated with 127\.0\.0\.1:\d+: TLSv1\.3, X25519MLKEM768, TLS_/);
   });
 
-  it("--firmware mbedtls: TLS 1.2 without a post-quantum group, rated as howsmyssl rates it on this date", async () => {
-    const run = await start(["--firmware", "mbedtls"]);
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    const outcome = result(run);
-    assert.equal(outcome?.tls_version, "TLS 1.2");
-    assert.equal(outcome?.post_quantum_key_agreement, false);
-    assert.equal(outcome?.session_ticket_supported, false);
-    assert.equal(outcome?.cert_verified, true);
-    // The checker reads the same clock a moment later; the suite runs from 2026-12-01, after the June cutover.
-    assert.equal(outcome?.rating, currentTime() >= CUTOVERS.bad ? "Bad" : "Improvable");
-    assert.match(run.stdout, /negotiated with 127\.0\.0\.1:\d+: TLSv1\.2, X25519, TLS_ECDHE_/);
+  it("--firmware mbedtls: TLS 1.2 without a post-quantum group, rated Improvable up to 2026-12-14 18:00 UTC and Bad from then (--rate-at)", async () => {
+    // --rate-at rather than this machine's clock: under faketime each child process starts its
+    // faked clock again, so a child and this test would disagree near the cutover.
+    const justBefore = new Date(CUTOVERS.bad.getTime() - 1);
+    for (const [at, rating] of [[justBefore, "Improvable"], [CUTOVERS.bad, "Bad"]] as const) {
+      const run = await start(["--firmware", "mbedtls", "--rate-at", at.toISOString()]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const outcome = result(run);
+      assert.equal(outcome?.tls_version, "TLS 1.2");
+      assert.equal(outcome?.post_quantum_key_agreement, false);
+      assert.equal(outcome?.session_ticket_supported, false);
+      assert.equal(outcome?.cert_verified, true);
+      assert.equal(outcome?.rating, rating, at.toISOString());
+      assert.match(run.stdout, /negotiated with 127\.0\.0\.1:\d+: TLSv1\.2, X25519, TLS_ECDHE_/);
+    }
   });
 
   it("exits 2 with REFUSED for a closed port; the RESULT line stays plain when a CI forces colour", async () => {
