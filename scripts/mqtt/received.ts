@@ -9,10 +9,8 @@ import { currentTime } from "../lib/clock.ts";
 /** The fleet view of one topic: the device's id is the topic level that holds its client id. */
 export class ReceivedView {
   private readonly table: FleetTable;
-  private readonly colors: Colors;
 
-  constructor(topic: string, clientId: string, colors: Colors = pc) {
-    this.colors = colors;
+  constructor(topic: string, clientId: string, private readonly colors: Colors = pc) {
     const levels = topic.split("/");
     const filter = levels.map((level) => (level === clientId ? "+" : level)).join("/");
     // The fleet view's default: a rating of Bad is marked.
